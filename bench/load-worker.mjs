@@ -1,0 +1,36 @@
+// Plain JavaScript so a worker thread can load it without a TypeScript loader.
+// A load generator on its own thread, so the client's work does not share the event loop
+// (and core) with the server it measures.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Pool } from 'undici';
+
+/** @type {import('./stats.js').LoadJob} */
+const job = workerData;
+const pool = new Pool(job.origin, {
+  connections: job.concurrency,
+  ...(job.socketPath ? { socketPath: job.socketPath } : {}),
+});
+/** @type {number[]} */
+const latencies = [];
+let errors = 0;
+const start = performance.now();
+const end = start + job.durationMs;
+await Promise.all(
+  Array.from({ length: job.concurrency }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const res = await pool.request({
+        path: job.path,
+        method: 'POST',
+        headers: job.headers,
+        body: job.body,
+      });
+      await res.body.arrayBuffer();
+      if (res.statusCode !== 200) errors++;
+      latencies.push(performance.now() - t);
+    }
+  }),
+);
+const seconds = (performance.now() - start) / 1000;
+await pool.close();
+parentPort?.postMessage({ latencies, seconds, errors });

@@ -1,0 +1,299 @@
+import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import Dockerode from 'dockerode';
+import type { AgentConfig } from '../../../config/config.js';
+import type { StatsPoint } from '../../../models/index.js';
+import { ApiError } from '../../../models/api-error.js';
+import { Errors, errImagePull } from '../../../models/errors.js';
+import type { Container, ContainerSpec, Driver } from '../driver.js';
+import { createOptions, IOFS_MOUNT, LABEL_INSTANCE, LABEL_TAG, SOCKET_NAME } from './create-options.js';
+import { DockerContainer } from './docker-container.js';
+import { dockerMessage, isGoneOrRemoving, isNoSuchImage } from './docker-errors.js';
+import { ImagePuller } from './image-pull.js';
+import { makeIofsDir, removeIofsDir } from './iofs.js';
+import { type DriverLogger, silentLogger } from './logger.js';
+import { NetworkPicker } from './network-picker.js';
+import { SocketWait } from './socket-wait.js';
+import { startStdioContainer } from './stdio-container.js';
+import { StatsStream } from './stats-stream.js';
+
+export interface DockerDriverOptions {
+  config: AgentConfig;
+  /** This server's id; containers labelled with another id under the same tag are leftovers. */
+  instanceId: string;
+  logger?: DriverLogger;
+  /** A client for another engine (default: DOCKER_HOST or /var/run/docker.sock). */
+  docker?: Dockerode;
+  /** Bound on an image pull (Fn's FN_HOT_PULL_TIMEOUT_MSECS, 10 min). */
+  pullTimeoutMs?: number;
+  /** Bound on ping() (default 5 s). */
+  pingTimeoutMs?: number;
+  /** Seed 001: one Docker stats stream per container for per-call statistics (FNODE_CALL_STATS). */
+  callStats?: boolean;
+  /** Every raw sample of the stats streams (with `callStats`), e.g. for `fn_docker_stats_*`. */
+  onStatsSample?: ((p: StatsPoint) => void) | undefined;
+}
+
+interface EngineTraits {
+  /** cgroup v2 engines ignore (and warn about) memory swappiness. */
+  swappiness: boolean;
+}
+
+/** The Driver on the Docker Engine (dockerode): Fn's container contract, §4 of fn-contract.md. */
+export class DockerDriver implements Driver {
+  private readonly docker: Dockerode;
+  private readonly config: AgentConfig;
+  private readonly instanceId: string;
+  private readonly logger: DriverLogger;
+  private readonly puller: ImagePuller;
+  private readonly networks: NetworkPicker;
+  private readonly pingTimeoutMs: number;
+  private readonly callStats: boolean;
+  private readonly onStatsSample: ((p: StatsPoint) => void) | undefined;
+  private readonly live = new Set<DockerContainer>();
+  private traits: Promise<EngineTraits> | undefined;
+
+  constructor(opts: DockerDriverOptions) {
+    this.config = opts.config;
+    this.instanceId = opts.instanceId;
+    this.logger = opts.logger ?? silentLogger;
+    this.docker = opts.docker ?? new Dockerode();
+    this.puller = new ImagePuller(this.docker, opts.pullTimeoutMs);
+    this.networks = new NetworkPicker(opts.config.dockerNetworks);
+    this.pingTimeoutMs = opts.pingTimeoutMs ?? 5000;
+    this.callStats = opts.callStats ?? false;
+    this.onStatsSample = opts.onStatsSample;
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)),
+        this.pingTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.docker.ping() as Promise<unknown>, timeout]);
+    } catch (err) {
+      const where = this.engineAddress();
+      const why = dockerMessage(err);
+      throw new Error(
+        `Docker is not reachable at ${where}: start it with scripts/docker-up.sh or set DOCKER_HOST (${why})`,
+        { cause: err },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    void this.engineTraits().catch(() => {});
+  }
+
+  async start(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
+    if (spec.stdio) return this.startStdio(spec, signal);
+    signal?.throwIfAborted();
+    const traits = await this.engineTraits();
+    const iofsDir = await makeIofsDir(this.config.iofsPath, spec.id);
+    // Armed before the container exists, so the socket cannot appear unseen.
+    const wait = new SocketWait(iofsDir, SOCKET_NAME);
+    const onAbort = () => wait.fail(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const network = this.networks.acquire();
+    let container: DockerContainer | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const opts = this.optionsFor(spec, traits, iofsDir, network);
+      const handle = await this.create(opts, spec.image, signal);
+      container = new DockerContainer({
+        id: spec.id,
+        image: spec.image,
+        handle,
+        socketPath: join(iofsDir, SOCKET_NAME),
+        iofsDir,
+        logger: this.logger,
+        onRemoved: (c) => {
+          this.networks.release(network);
+          this.live.delete(c);
+        },
+      });
+      const created = container;
+      this.live.add(created);
+      signal?.throwIfAborted();
+      await created.attachOutput();
+      signal?.throwIfAborted();
+      timer = setTimeout(() => wait.fail(Errors.ContainerInitTimeout.copy()), spec.startTimeoutMs);
+      try {
+        await handle.start();
+      } catch (err) {
+        // The runtime could not run the image's entrypoint (missing binary, bad user, ...).
+        this.logger.info(
+          { container: spec.id, image: spec.image, reason: dockerMessage(err) },
+          'container failed to start',
+        );
+        throw Errors.ContainerInitFail.copy();
+      }
+      created.watchExit();
+      void created.stopped.then(() => wait.fail(Errors.ContainerInitFail.copy()));
+      // While the function boots: its init pid, for the exact log drain (off the critical path).
+      const barrier = this.config.exactCallLogs
+        ? handle.inspect().then(
+            (info) => created.useOutputBarrier(info.State.Pid),
+            () => {},
+          )
+        : undefined;
+      await wait.ready;
+      await barrier;
+      created.stats = this.openStats(handle);
+      return created;
+    } catch (err) {
+      wait.close();
+      if (wait.badReason)
+        this.logger.info({ container: spec.id, reason: wait.badReason }, 'bad function socket');
+      if (container) {
+        await container
+          .remove()
+          .catch((e: unknown) => this.logger.warn({ err: e, container: spec.id }, 'removal failed'));
+      } else {
+        this.networks.release(network);
+        await removeIofsDir(iofsDir).catch(() => {});
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private optionsFor(
+    spec: ContainerSpec,
+    traits: EngineTraits,
+    iofsDir: string,
+    network: string | undefined,
+  ) {
+    return createOptions({
+      spec,
+      config: this.config,
+      instanceId: this.instanceId,
+      iofsDir,
+      network,
+      swappiness: traits.swappiness,
+    });
+  }
+
+  /** Seed 001: the container's stats stream, when per-call statistics are on. */
+  private openStats(handle: Dockerode.Container): StatsStream | undefined {
+    if (!this.callStats) return undefined;
+    const stats = new StatsStream(handle, this.logger, this.onStatsSample);
+    stats.open();
+    return stats;
+  }
+
+  /** [V1] legacy formats: stdin attached, no socket (stdio-container.ts). */
+  private async startStdio(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
+    const traits = await this.engineTraits();
+    return startStdioContainer(
+      {
+        logger: this.logger,
+        iofsBase: this.config.iofsPath,
+        options: (iofsDir, network) => this.optionsFor(spec, traits, iofsDir, network),
+        create: (opts) => this.create(opts, spec.image, signal),
+        acquireNetwork: () => this.networks.acquire(),
+        releaseNetwork: (n) => this.networks.release(n),
+        onLive: (c) => this.live.add(c),
+        onGone: (c) => this.live.delete(c),
+        exactCallLogs: this.config.exactCallLogs,
+        openStats: (handle) => this.openStats(handle),
+      },
+      spec,
+      signal,
+    );
+  }
+
+  async removeLeftovers(): Promise<number> {
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_TAG}=${this.config.containerLabelTag}`] },
+    });
+    const others = list.filter((c) => c.Labels?.[LABEL_INSTANCE] !== this.instanceId);
+    const results = await Promise.all(
+      others.map(async (c) => {
+        try {
+          await this.docker.getContainer(c.Id).remove({ force: true, v: true });
+        } catch (err) {
+          if (!isGoneOrRemoving(err)) {
+            this.logger.warn({ err, container: c.Id }, 'cannot remove leftover container');
+            return 0;
+          }
+        }
+        for (const m of c.Mounts ?? []) {
+          if (m.Destination === IOFS_MOUNT && this.isOurIofsDir(m.Source)) {
+            await removeIofsDir(m.Source).catch(() => {});
+          }
+        }
+        return 1;
+      }),
+    );
+    return results.reduce<number>((a, b) => a + b, 0);
+  }
+
+  /** Removes the containers this driver started that are still there. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.live].map((c) =>
+        c.remove().catch((err: unknown) => this.logger.warn({ err, container: c.id }, 'removal failed')),
+      ),
+    );
+  }
+
+  /** Creates the container; a missing image is pulled once, then the create is tried again. */
+  private async create(
+    opts: Dockerode.ContainerCreateOptions,
+    image: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Dockerode.Container> {
+    try {
+      return await this.docker.createContainer(opts);
+    } catch (err) {
+      if (!isNoSuchImage(err)) throw err;
+    }
+    await this.puller.pull(image, signal);
+    signal?.throwIfAborted();
+    try {
+      return await this.docker.createContainer(opts);
+    } catch (err) {
+      if (isNoSuchImage(err)) throw errImagePull(image, dockerMessage(err));
+      throw err;
+    }
+  }
+
+  /** Where the client talks to the engine, for messages. */
+  private engineAddress(): string {
+    const modem = this.docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
+    if (typeof modem.socketPath === 'string' && modem.socketPath !== '') return modem.socketPath;
+    if (typeof modem.host === 'string')
+      return modem.port ? `${modem.host}:${String(modem.port)}` : modem.host;
+    return process.env['DOCKER_HOST'] || '/var/run/docker.sock';
+  }
+
+  private engineTraits(): Promise<EngineTraits> {
+    this.traits ??= this.docker.info().then(
+      (info: { CgroupVersion?: unknown }) => ({ swappiness: String(info.CgroupVersion ?? '1') !== '2' }),
+      (err: unknown) => {
+        this.traits = undefined;
+        this.logger.warn({ err }, 'docker info failed');
+        // The engine went away (or never was): tell the caller what to do, with a 503 to retry.
+        throw new ApiError(
+          503,
+          `Docker is not reachable at ${this.engineAddress()}: start it with scripts/docker-up.sh or set DOCKER_HOST`,
+          { 'Retry-After': '15' },
+        );
+      },
+    );
+    return this.traits;
+  }
+
+  /** A directory this driver could have made: `iofs-*` right under the iofs base. */
+  private isOurIofsDir(path: string | undefined): path is string {
+    if (!path) return false;
+    return dirname(path) === (this.config.iofsPath ?? tmpdir()) && basename(path).startsWith('iofs-');
+  }
+}

@@ -1,0 +1,3 @@
+export type { DockerContainer } from './docker-container.js';
+export { DockerDriver, type DockerDriverOptions } from './docker-driver.js';
+export type { DriverLogger } from './logger.js';

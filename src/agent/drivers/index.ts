@@ -1,0 +1,8 @@
+export type {
+  CallStatsRecorder,
+  Container,
+  ContainerExit,
+  ContainerSpec,
+  Driver,
+  LogListener,
+} from './driver.js';

@@ -1,0 +1,45 @@
+import type { AgentCall } from '../function-spec.js';
+
+/** The client's request behind a call, recovered from the `/r` (trigger-style) headers. */
+export interface CallRequest {
+  method: string;
+  url: string;
+  contentType: string;
+  /** The client's headers by their canonical names (no Content-Type, no Fn-Http-*). */
+  headers: Record<string, string[]>;
+  /** FN_DEADLINE: RFC 3339. */
+  deadline: string;
+}
+
+const PREFIX = 'fn-http-h-';
+
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+
+export function callRequest(call: AgentCall): CallRequest {
+  const headers: Record<string, string[]> = {};
+  let method = 'POST';
+  let url = '';
+  let contentType = '';
+  for (const [k, v] of Object.entries(call.headers)) {
+    const lower = k.toLowerCase();
+    const first = list(v)[0] ?? '';
+    if (lower === 'fn-http-method') method = first;
+    else if (lower === 'fn-http-request-url') url = first;
+    else if (lower === 'content-type') contentType = first;
+    else if (lower.startsWith(PREFIX)) headers[k.slice(PREFIX.length)] = list(v);
+  }
+  return { method, url, contentType, headers, deadline: new Date(call.deadline).toISOString() };
+}
+
+/** FN_HEADER_<Name>=v1, v2: the cold (default format) per-call environment of Fn v1. */
+export function coldCallEnv(call: AgentCall, req: CallRequest): Record<string, string> {
+  const env: Record<string, string> = {
+    FN_DEADLINE: req.deadline,
+    FN_METHOD: req.method,
+    FN_REQUEST_URL: req.url,
+    FN_CALL_ID: call.id,
+  };
+  if (req.contentType) env['FN_HEADER_Content_Type'] = req.contentType;
+  for (const [k, v] of Object.entries(req.headers)) env[`FN_HEADER_${k.replace(/-/g, '_')}`] = v.join(', ');
+  return env;
+}

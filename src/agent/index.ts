@@ -1,0 +1,20 @@
+export { Agent, type AgentOptions, type AgentStats } from './agent.js';
+export { type AgentObserver, noopObserver } from './agent-observer.js';
+export {
+  type AgentCall,
+  type FunctionSpec,
+  containerEnv,
+  reservedBytes,
+  slotKeyOf,
+  specFor,
+} from './function-spec.js';
+export type { FunctionResponse } from './http-stream.js';
+export type {
+  CallStatsRecorder,
+  Container,
+  ContainerExit,
+  ContainerSpec,
+  Driver,
+  LogListener,
+} from './drivers/index.js';
+export { LogBuffer } from './log-buffer.js';

@@ -1,0 +1,142 @@
+import { Option } from 'commander';
+import { action } from './cli-context.js';
+import { collectAnnotation, addPagingOptions, type PagingOptions } from './flags.js';
+import { type Column, printJson, printList, println } from './output.js';
+import { type Fn, getApp, getFn, getTrigger, type Trigger, triggerEndpoint } from './resources.js';
+import { printInspect, type Verbs } from './verbs.js';
+
+const NAMES = ['trigger', 'trig', 'tr', 't'];
+
+const COLUMNS: Column<Trigger>[] = [
+  { header: 'NAME', value: (t) => t.name },
+  { header: 'ID', value: (t) => t.id },
+  { header: 'TYPE', value: (t) => t.type },
+  { header: 'SOURCE', value: (t) => t.source },
+  { header: 'ENDPOINT', value: (t) => triggerEndpoint(t) },
+];
+
+interface TriggerOptions {
+  source?: string;
+  type?: string;
+  annotation?: Record<string, unknown>;
+}
+
+/** Fn adds the leading `/` of a source. */
+const withSlash = (s: string) => (s.startsWith('/') ? s : `/${s}`);
+
+/** `fnode list|create|update|delete|inspect triggers`. */
+export function registerTriggers(verbs: Verbs): void {
+  addPagingOptions(
+    verbs.list
+      .command('triggers')
+      .aliases(NAMES)
+      .argument('<app>', 'app name')
+      .argument('[fn]', 'only the triggers of this function')
+      .description('list the triggers of an app'),
+  ).action(
+    action<PagingOptions>(async (ctx, [appName = '', fnName], opts) => {
+      const api = ctx.api();
+      const app = await getApp(api, appName);
+      const fn = fnName ? await getFn(api, app, fnName) : undefined;
+      const query = { app_id: app.id, ...(fn ? { fn_id: fn.id } : {}) };
+      const triggers = await api.list<Trigger>('/v2/triggers', query, opts.number, opts.cursor);
+      if (fn || ctx.output === 'json') return printList(ctx.output, triggers, COLUMNS);
+      // A whole app's triggers: say which function each belongs to.
+      const fns = await api.list<Fn>('/v2/fns', { app_id: app.id }, 10_000);
+      const names = new Map(fns.map((f) => [f.id, f.name]));
+      const columns = [
+        { header: 'FUNCTION', value: (t: Trigger) => names.get(t.fn_id) ?? t.fn_id },
+        ...COLUMNS,
+      ];
+      printList(ctx.output, triggers, columns);
+    }),
+  );
+
+  verbs.create
+    .command('triggers')
+    .aliases(NAMES)
+    .argument('<app>', 'app name')
+    .argument('<fn>', 'function name')
+    .argument('<trigger>', 'trigger name')
+    .description('create a trigger')
+    .option('-s, --source <path>', 'trigger path (a leading / is added; default /<trigger>)')
+    .addOption(new Option('-t, --type <type>', 'trigger type').choices(['http']).default('http'))
+    .option('--annotation <key=value>', 'annotation, value JSON if it parses; repeatable', collectAnnotation)
+    .action(
+      action<TriggerOptions>(async (ctx, [appName = '', fnName = '', name = ''], opts) => {
+        const api = ctx.api();
+        const app = await getApp(api, appName);
+        const fn = await getFn(api, app, fnName);
+        const trigger = await api.post<Trigger>('/v2/triggers', {
+          name,
+          app_id: app.id,
+          fn_id: fn.id,
+          type: opts.type ?? 'http',
+          source: withSlash(opts.source ?? name),
+          ...(opts.annotation ? { annotations: opts.annotation } : {}),
+        });
+        if (ctx.output === 'json') return printJson(trigger);
+        println(`Successfully created trigger: ${trigger.name}`);
+        const url = triggerEndpoint(trigger);
+        if (url) println(`Trigger Endpoint: ${url}`);
+      }),
+    );
+
+  verbs.update
+    .command('triggers')
+    .aliases(NAMES)
+    .argument('<app>', 'app name')
+    .argument('<fn>', 'function name')
+    .argument('<trigger>', 'trigger name')
+    .description('update a trigger')
+    .option('-s, --source <path>', 'new trigger path (a leading / is added)')
+    .option('--annotation <key=value>', 'annotation, value JSON if it parses; repeatable', collectAnnotation)
+    .action(
+      action<TriggerOptions>(async (ctx, [appName = '', fnName = '', name = ''], opts) => {
+        const api = ctx.api();
+        const app = await getApp(api, appName);
+        const trigger = await getTrigger(api, app, await getFn(api, app, fnName), name);
+        const updated = await api.put<Trigger>(`/v2/triggers/${trigger.id}`, {
+          ...(opts.source ? { source: withSlash(opts.source) } : {}),
+          ...(opts.annotation ? { annotations: opts.annotation } : {}),
+        });
+        if (ctx.output === 'json') printJson(updated);
+        else println(`Trigger ${updated.name} updated`);
+      }),
+    );
+
+  verbs.delete
+    .command('triggers')
+    .aliases(NAMES)
+    .argument('<app>', 'app name')
+    .argument('<fn>', 'function name')
+    .argument('<trigger>', 'trigger name')
+    .description('delete a trigger')
+    .option('-f, --force', 'accepted for Fn compatibility (no prompt is asked)')
+    .action(
+      action(async (ctx, [appName = '', fnName = '', name = '']) => {
+        const api = ctx.api();
+        const app = await getApp(api, appName);
+        const trigger = await getTrigger(api, app, await getFn(api, app, fnName), name);
+        await api.delete(`/v2/triggers/${trigger.id}`);
+        if (ctx.output === 'json') printJson({ deleted: 'trigger', id: trigger.id, name: trigger.name });
+        else println(`Trigger ${trigger.name} deleted`);
+      }),
+    );
+
+  verbs.inspect
+    .command('triggers')
+    .aliases(NAMES)
+    .argument('<app>', 'app name')
+    .argument('<fn>', 'function name')
+    .argument('<trigger>', 'trigger name')
+    .argument('[property]', 'one property, e.g. source or annotations')
+    .description('show a trigger as JSON')
+    .action(
+      action(async (ctx, [appName = '', fnName = '', name = '', property]) => {
+        const api = ctx.api();
+        const app = await getApp(api, appName);
+        printInspect(await getTrigger(api, app, await getFn(api, app, fnName), name), property);
+      }),
+    );
+}

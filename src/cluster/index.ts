@@ -1,0 +1,26 @@
+import { parseDbUrl } from '../datastore/index.js';
+import type { BusOptions, InvalidationBus } from './invalidation-bus.js';
+import { PgInvalidationBus } from './pg-bus.js';
+import { RedisInvalidationBus } from './redis-bus.js';
+
+export type { BusOptions, InvalidationBus } from './invalidation-bus.js';
+
+const CHANNEL = 'fnode_lookup_invalidate';
+
+/**
+ * The bus of a cluster's shared services: Redis pub/sub when the queue is on Redis, else
+ * PostgreSQL LISTEN/NOTIFY when the datastore is PostgreSQL. None for SQLite (one node) or
+ * MySQL, where lookups follow writes of other nodes within the cache's time limit.
+ */
+export async function createInvalidationBus(
+  where: { mqUrl: string; dbUrl: string; redisPrefix?: string | undefined },
+  opts: BusOptions,
+): Promise<InvalidationBus | undefined> {
+  const mq = where.mqUrl.trim();
+  if (/^rediss?:\/\//i.test(mq)) {
+    return RedisInvalidationBus.connect(mq, `${where.redisPrefix ?? 'fnode:'}${CHANNEL}`, opts);
+  }
+  const target = parseDbUrl(where.dbUrl);
+  if (target.kind === 'postgres') return PgInvalidationBus.connect(target.connectionString, CHANNEL, opts);
+  return undefined;
+}

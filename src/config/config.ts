@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+
+/** fnode's configuration, read once at start from Fn's environment variables, then frozen. */
+export interface Config {
+  readonly port: number;
+  readonly nodeType: 'full' | 'api' | 'lb' | 'runner' | 'pure-runner';
+  readonly dbUrl: string;
+  readonly mqUrl: string;
+  readonly logstoreUrl: string;
+  readonly logLevel: string;
+  readonly publicLbUrl: string | undefined;
+  /** 0 = no limit. */
+  readonly maxRequestSize: number;
+  readonly dataDir: string;
+  readonly agent: AgentConfig;
+  readonly async: AsyncConfig;
+  readonly telemetry: TelemetryConfig;
+}
+
+/** Observability (issue 6): metrics, per-call stats, syslog. Tracing reads the standard OTEL_* variables. */
+export interface TelemetryConfig {
+  /** `GET /metrics` and the metric updates (FNODE_METRICS, default true). */
+  readonly metrics: boolean;
+  /** Seed 001 per-call statistics from Docker's stats stream (FNODE_CALL_STATS, default true). */
+  readonly callStats: boolean;
+  /** PEM file of extra CAs trusted by `tcp+tls://` syslog URLs (FNODE_SYSLOG_TLS_CA_FILE). */
+  readonly syslogTlsCaFile: string | undefined;
+  /** Bytes a syslog connection may hold unsent before lines are dropped (FNODE_SYSLOG_BUFFER_BYTES). */
+  readonly syslogBufferBytes: number;
+  /**
+   * OpenTelemetry traces: on when OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+   * OTEL_TRACES_EXPORTER (other than `none`) is set; the SDK reads the other OTEL_* variables.
+   */
+  readonly tracing: boolean;
+}
+
+/** The async runner (FNODE_ASYNC_*). */
+export interface AsyncConfig {
+  /** Async calls run at once at most (also bounded by the agent's free capacity). */
+  readonly concurrency: number;
+  /** How often an idle runner looks at the queue (a local enqueue wakes it at once). */
+  readonly pollMsecs: number;
+  /**
+   * Lease on a reserved call, renewed while it runs: a call whose server died runs again this
+   * long after the last renewal, whatever the call's own timeout.
+   */
+  readonly leaseMsecs: number;
+  /** Cap of the response body stored with an async call. */
+  readonly maxResponseBytes: number;
+  /** How long an Idempotency-Key keeps answering with the same call. */
+  readonly idempotencyWindowSecs: number;
+  /** Key prefix of the Redis queue (FNODE_MQ_REDIS_PREFIX); the queue's default when unset. */
+  readonly redisPrefix: string | undefined;
+}
+
+export interface AgentConfig {
+  readonly dockerNetworks: readonly string[];
+  readonly maxTotalMemoryBytes: number;
+  readonly hotStartTimeoutMsecs: number;
+  readonly hotPollMsecs: number;
+  /** How long a call waits for a busy hot container to free up before another is started. */
+  readonly launchGraceMsecs: number;
+  /**
+   * Each call's log gets exactly the lines it wrote, through a marker written into the
+   * container's output at every call's end (about 0.25 ms of Docker's work a call). Off, lines
+   * are attributed by when they arrive, as Fn does.
+   */
+  readonly exactCallLogs: boolean;
+  /** 0 = unlimited. */
+  readonly maxResponseSize: number;
+  readonly maxLogSizeBytes: number;
+  readonly maxPids: number;
+  readonly containerLabelTag: string;
+  readonly iofsPath: string | undefined;
+  readonly disableReadonlyRootfs: boolean;
+  readonly disableUnprivilegedContainers: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+/** Fn's server variables also accept `<NAME>_FILE=<path>`. */
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  if (v !== undefined && v !== '') return v;
+  const file = env[`${name}_FILE`];
+  if (file) return readFileSync(file, 'utf8').trim();
+  return undefined;
+}
+
+function int(env: Env, name: string, dflt: number, min = 0): number {
+  const raw = read(env, name);
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not a valid integer (minimum ${min}); fix or unset it`,
+    );
+  }
+  return n;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return false;
+  if (/^(1|t|true)$/i.test(raw)) return true;
+  if (/^(0|f|false)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`);
+}
+
+/** Memory the agent may hand out: 90 % of the machine's memory, capped by FN_MAX_TOTAL_MEMORY_BYTES. */
+function defaultMemory(): number {
+  return Math.floor(totalmem() * 0.9);
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const dataDir = read(env, 'FNODE_DATA_DIR') ?? join(cwd, 'data');
+  const nodeTypeRaw = read(env, 'FN_NODE_TYPE') ?? 'full';
+  const nodeType = (
+    ['full', 'api', 'lb', 'runner', 'pure-runner'].includes(nodeTypeRaw) ? nodeTypeRaw : 'full'
+  ) as Config['nodeType'];
+  const dbUrl = read(env, 'FN_DB_URL') ?? `sqlite3://${join(dataDir, 'fn.db')}`;
+  const maxMem = int(env, 'FN_MAX_TOTAL_MEMORY_BYTES', 0);
+  const config: Config = {
+    port: int(env, 'FN_PORT', 8080),
+    nodeType,
+    dbUrl,
+    mqUrl: read(env, 'FN_MQ_URL') ?? dbUrl,
+    logstoreUrl: read(env, 'FN_LOGSTORE_URL') ?? dbUrl,
+    logLevel: read(env, 'FN_LOG_LEVEL') ?? 'info',
+    publicLbUrl: read(env, 'FN_PUBLIC_LB_URL')?.replace(/\/+$/, ''),
+    maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', 0),
+    dataDir,
+    agent: {
+      dockerNetworks: (read(env, 'FN_DOCKER_NETWORKS') ?? '').split(/\s+/).filter(Boolean),
+      maxTotalMemoryBytes: maxMem > 0 ? Math.min(maxMem, defaultMemory()) : defaultMemory(),
+      hotStartTimeoutMsecs: int(env, 'FN_HOT_START_TIMEOUT_MSECS', 5000, 1),
+      hotPollMsecs: int(env, 'FN_HOT_POLL_MSECS', 200, 1),
+      launchGraceMsecs: int(env, 'FNODE_LAUNCH_GRACE_MSECS', 50),
+      exactCallLogs: read(env, 'FNODE_EXACT_CALL_LOGS') === undefined || bool(env, 'FNODE_EXACT_CALL_LOGS'),
+      maxResponseSize: int(env, 'FN_MAX_RESPONSE_SIZE', 0),
+      maxLogSizeBytes: int(env, 'FN_MAX_LOG_SIZE_BYTES', 1024 * 1024),
+      maxPids: int(env, 'FN_MAX_PIDS', 50, 1),
+      containerLabelTag: read(env, 'FN_CONTAINER_LABEL_TAG') ?? 'fnode',
+      iofsPath: read(env, 'FN_IOFS_PATH'),
+      disableReadonlyRootfs: bool(env, 'FN_DISABLE_READONLY_ROOTFS'),
+      disableUnprivilegedContainers: bool(env, 'FN_DISABLE_UNPRIVILEGED_CONTAINERS'),
+    },
+    telemetry: {
+      metrics: read(env, 'FNODE_METRICS') === undefined || bool(env, 'FNODE_METRICS'),
+      callStats: read(env, 'FNODE_CALL_STATS') === undefined || bool(env, 'FNODE_CALL_STATS'),
+      syslogTlsCaFile: read(env, 'FNODE_SYSLOG_TLS_CA_FILE'),
+      syslogBufferBytes: int(env, 'FNODE_SYSLOG_BUFFER_BYTES', 256 * 1024, 1024),
+      tracing:
+        env['OTEL_TRACES_EXPORTER'] !== 'none' &&
+        Boolean(
+          env['OTEL_TRACES_EXPORTER'] ||
+            env['OTEL_EXPORTER_OTLP_ENDPOINT'] ||
+            env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+        ),
+    },
+    async: {
+      concurrency: int(env, 'FNODE_ASYNC_CONCURRENCY', 8, 1),
+      pollMsecs: int(env, 'FNODE_ASYNC_POLL_MSECS', 50, 1),
+      leaseMsecs: int(env, 'FNODE_ASYNC_LEASE_MSECS', 10_000, 300),
+      maxResponseBytes: int(env, 'FNODE_ASYNC_MAX_RESPONSE_BYTES', 64 * 1024),
+      idempotencyWindowSecs: int(env, 'FNODE_IDEMPOTENCY_WINDOW_SECS', 86_400, 1),
+      redisPrefix: read(env, 'FNODE_MQ_REDIS_PREFIX'),
+    },
+  };
+  return Object.freeze({
+    ...config,
+    agent: Object.freeze(config.agent),
+    async: Object.freeze(config.async),
+    telemetry: Object.freeze(config.telemetry),
+  });
+}

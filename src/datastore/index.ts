@@ -1,0 +1,35 @@
+import { type DbTarget, parseDbUrl } from './sql/db-url.js';
+import { type SqlHandle, SqlDatastore, sqlHandleOf } from './sql/sql-datastore.js';
+import type { Datastore } from './datastore.js';
+
+export type {
+  AppFilter,
+  CallFilter,
+  CallResponse,
+  Datastore,
+  DeadLetterFilter,
+  IdempotencyClaim,
+  FnFilter,
+  NewApp,
+  NewFn,
+  NewRoute,
+  NewTrigger,
+  Page,
+  PageRequest,
+  RouteFilter,
+  RoutePatch,
+  TriggerFilter,
+} from './datastore.js';
+export { type DbTarget, parseDbUrl, type SqlHandle, sqlHandleOf };
+export { createDialect } from './sql/dialect.js';
+export type { DialectKind } from './sql/schema.js';
+
+/**
+ * Opens the datastore named by an `FN_DB_URL` (`sqlite3:///abs/fn.db`, `postgres://…`, `pgx://…`,
+ * `mysql://user:pass@tcp(host:port)/db`, `mysql://user:pass@host:port/db`) and runs its
+ * migrations. Rejects with an Error for a bad url or an unreachable database.
+ */
+export async function createDatastore(url: string): Promise<Datastore> {
+  return SqlDatastore.open(parseDbUrl(url));
+}
+export { runMigrations, type MigrationSet } from './sql/migrate.js';

@@ -1,0 +1,128 @@
+import type { Kysely } from 'kysely';
+import { type Call, type CallStatus, decodeCursor, fail } from '../../models/index.js';
+import type { CallResponse, DeadLetterFilter, IdempotencyClaim, Page } from '../datastore.js';
+import { callFromRow, callToRow } from './call-rows.js';
+import { toPage } from './codec.js';
+import type { Database, DialectKind } from './schema.js';
+import { inTransaction } from './transaction.js';
+
+/** Async-call storage: idempotent enqueue, dead letters, stored responses, reconcile scans. */
+export class AsyncCallsRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DialectKind,
+  ) {}
+
+  async insert(call: Call, claim?: IdempotencyClaim): Promise<{ id: string; created: boolean }> {
+    if (!call.id) fail('DatastoreEmptyCallID');
+    if (!claim) {
+      await this.db.insertInto('calls').values(callToRow(call)).execute();
+      return { id: call.id, created: true };
+    }
+    // Two short transactions, never a shared lock upgraded to an exclusive one (MySQL deadlocks).
+    // First: take over an expired claim; the row lock makes a concurrent taker re-check and lose.
+    const tookOver = await inTransaction(this.db, async (tx) => {
+      const taken = await tx
+        .updateTable('idempotency_keys')
+        .set({ call_id: call.id, created_at: call.created_at })
+        .where('fn_id', '=', call.fn_id)
+        .where('idem_key', '=', claim.key)
+        .where('created_at', '<', claim.notBefore)
+        .executeTakeFirst();
+      if (taken.numUpdatedRows === 0n) return false;
+      await tx.insertInto('calls').values(callToRow(call)).execute();
+      return true;
+    });
+    if (tookOver) return { id: call.id, created: true };
+    // Then: claim a new key; the unique key decides between concurrent claims.
+    return inTransaction(this.db, async (tx) => {
+      const row = { fn_id: call.fn_id, idem_key: claim.key, call_id: call.id, created_at: call.created_at };
+      const insert = tx.insertInto('idempotency_keys').values(row);
+      const res =
+        this.kind === 'mysql'
+          ? await insert.ignore().executeTakeFirst()
+          : await insert.onConflict((oc) => oc.columns(['fn_id', 'idem_key']).doNothing()).executeTakeFirst();
+      if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
+        const owner = await tx
+          .selectFrom('idempotency_keys')
+          .select('call_id')
+          .where('fn_id', '=', call.fn_id)
+          .where('idem_key', '=', claim.key)
+          .executeTakeFirstOrThrow();
+        return { id: owner.call_id, created: false };
+      }
+      await tx.insertInto('calls').values(callToRow(call)).execute();
+      return { id: call.id, created: true };
+    });
+  }
+
+  async byStatus(
+    type: string,
+    statuses: readonly CallStatus[],
+    page: { afterId?: string; limit: number },
+  ): Promise<Call[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('status', 'in', [...statuses])
+      .where('type', '=', type)
+      .$if(page.afterId !== undefined, (q) => q.where('id', '>', page.afterId!))
+      .orderBy('id', 'asc')
+      .limit(page.limit)
+      .execute();
+    return rows.map(callFromRow);
+  }
+
+  async deadLetters(filter: DeadLetterFilter): Promise<Page<Call>> {
+    const before = decodeCursor(filter.cursor);
+    const rows = await this.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('fn_id', '=', filter.fnId)
+      .where('dead_letter', '=', 1)
+      .$if(before !== undefined, (q) => q.where('id', '<', before!))
+      .orderBy('id', 'desc')
+      .limit(filter.perPage)
+      .execute();
+    return toPage(rows.map(callFromRow), filter.perPage, (c) => c.id);
+  }
+
+  async clearDeadLetter(callId: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('calls')
+      .set({ dead_letter: null })
+      .where('id', '=', callId)
+      .where('dead_letter', '=', 1)
+      .executeTakeFirst();
+    return res.numUpdatedRows > 0n;
+  }
+
+  async insertResponse(callId: string, res: CallResponse): Promise<void> {
+    if (!callId) fail('DatastoreEmptyCallID');
+    const values = {
+      status: res.status,
+      headers: JSON.stringify(res.headers),
+      body: res.body.toString('base64'),
+      truncated: res.truncated ? 1 : 0,
+    };
+    const insert = this.db.insertInto('call_responses').values({ id: callId, ...values });
+    if (this.kind === 'mysql') await insert.onDuplicateKeyUpdate(values).execute();
+    else await insert.onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+  }
+
+  async getResponse(callId: string): Promise<CallResponse> {
+    const row = await this.db
+      .selectFrom('call_responses')
+      .selectAll()
+      .where('id', '=', callId)
+      .executeTakeFirst();
+    if (!row) fail('CallResponseNotFound');
+    return {
+      status: row.status,
+      headers: JSON.parse(row.headers) as CallResponse['headers'],
+      body: Buffer.from(row.body, 'base64'),
+      truncated: row.truncated === 1,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  type Dialect,
+  MysqlDialect,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as KyselySqlite,
+} from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import type { DbTarget } from './db-url.js';
+
+const POOL_SIZE = 10;
+const SQLITE_BUSY_TIMEOUT_MSECS = 5000;
+/** Prepared statements kept per SQLite connection. */
+const SQLITE_STATEMENT_CACHE = 256;
+
+/** The Kysely dialect for a parsed database url, with its driver's pool. */
+export function createDialect(target: DbTarget): Dialect {
+  switch (target.kind) {
+    case 'sqlite':
+      return new SqliteDialect({ database: withStatementCache(openSqlite(target.file)) });
+    case 'postgres': {
+      const pool = new pg.Pool({ connectionString: target.connectionString, max: POOL_SIZE });
+      // A connection the server ended (a restart, pg_terminate_backend) reports it as an 'error'
+      // event: on the pool when idle, on the client while checked out (between the statements of
+      // a transaction). Unheard, either would end the process; the pool drops the connection,
+      // and a statement in flight fails on its own.
+      pool.on('error', () => {});
+      pool.on('connect', (client) => client.on('error', () => {}));
+      return new PostgresDialect({ pool });
+    }
+    case 'mysql':
+      return new MysqlDialect({
+        pool: createPool({
+          host: target.host,
+          port: target.port,
+          socketPath: target.socketPath,
+          user: target.user,
+          password: target.password,
+          database: target.database,
+          connectionLimit: POOL_SIZE,
+          charset: 'utf8mb4',
+        }),
+      });
+  }
+}
+
+/** Opens (creating its directory) a SQLite file in WAL mode with foreign keys enforced. */
+function openSqlite(file: string): SqliteDatabase.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new SqliteDatabase(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MSECS}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/**
+ * Kysely prepares every query anew; on SQLite that is most of a small query's cost (and a
+ * batch insert's prepare takes longer than its run). The same SQL text gets its prepared
+ * statement back; better-sqlite3 runs synchronously, so a statement is never in two uses at
+ * once (Kysely's streaming, the one exception, is not used here).
+ */
+function withStatementCache(db: SqliteDatabase.Database): KyselySqlite {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      db.close();
+    },
+    prepare: (sql) => {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        // Most recently used last, so the first key is the one to drop.
+        cache.delete(sql);
+      } else {
+        stmt = db.prepare(sql);
+        if (cache.size >= SQLITE_STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Datastore } from '../datastore/index.js';
+import type { Call } from '../models/index.js';
+
+export interface CallRecorderOptions {
+  store: Pick<Datastore, 'insertCalls' | 'insertLog'>;
+  /** How long a record may wait before its batch is written. */
+  flushMs?: number;
+  maxBatch?: number;
+  /** A batch could not be written: the ids of its calls (for the log lines about them). */
+  onError?: (err: unknown, callIds: string[]) => void;
+}
+
+/**
+ * Writes call records and logs off the invoke path: calls are queued in memory and written in
+ * batches, one multi-row insert per flush, so no response ever waits on the database.
+ */
+export class CallRecorder {
+  private calls: Call[] = [];
+  private logs: [string, string][] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+
+  constructor(private readonly opts: CallRecorderOptions) {
+    this.flushMs = opts.flushMs ?? 20;
+    this.maxBatch = opts.maxBatch ?? 500;
+  }
+
+  record(call: Call, log?: string): void {
+    this.calls.push(call);
+    if (log !== undefined) this.logs.push([call.id, log]);
+    if (this.calls.length >= this.maxBatch) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything queued so far; resolves when it is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const calls = this.calls;
+    const logs = this.logs;
+    this.calls = [];
+    this.logs = [];
+    if (calls.length === 0 && logs.length === 0) return this.writing;
+    this.writing = this.writing.then(async () => {
+      try {
+        if (calls.length > 0) await this.opts.store.insertCalls(calls);
+        for (const [id, log] of logs) await this.opts.store.insertLog(id, log);
+      } catch (err) {
+        const ids = new Set([...calls.map((c) => c.id), ...logs.map(([id]) => id)]);
+        this.opts.onError?.(err, [...ids]);
+      }
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,103 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Datastore } from '../datastore/index.js';
+import { ApiError, clampPerPage, decodeCursor, Errors, fail, isValidId } from '../models/index.js';
+
+const FnParams = Type.Object({ fn_id: Type.String() });
+const CallParams = Type.Object({ fn_id: Type.String(), call_id: Type.String() });
+const ListQuery = Type.Object({
+  cursor: Type.Optional(Type.String()),
+  per_page: Type.Optional(Type.String()),
+  from_time: Type.Optional(Type.String()),
+  to_time: Type.Optional(Type.String()),
+});
+
+function epochSeconds(raw: string | undefined, err: 'InvalidFromTime' | 'InvalidToTime'): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,12}$/.test(raw)) fail(err);
+  return Number(raw);
+}
+
+/** Fn's calls API (v0.3.688): a fn's call records and their logs. */
+export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datastore }): Promise<void> {
+  const ds = opts.datastore;
+
+  const fnOrFail = async (fnId: string) => {
+    if (!isValidId(fnId)) fail('FnsNotFound');
+    return ds.getFnById(fnId);
+  };
+
+  app.get(
+    '/v2/fns/:fn_id/calls',
+    {
+      schema: {
+        summary: 'List calls of a function, newest first',
+        tags: ['calls'],
+        params: FnParams,
+        querystring: ListQuery,
+      },
+    },
+    async (req) => {
+      const { fn_id } = req.params as { fn_id: string };
+      const q = req.query as { cursor?: string; per_page?: string; from_time?: string; to_time?: string };
+      const fromTime = epochSeconds(q.from_time, 'InvalidFromTime');
+      const toTime = epochSeconds(q.to_time, 'InvalidToTime');
+      await fnOrFail(fn_id);
+      const cursor = decodeCursor(q.cursor);
+      if (cursor !== undefined && !isValidId(cursor)) fail('InvalidCursor');
+      const page = await ds.getCalls({
+        fnId: fn_id,
+        perPage: clampPerPage(q.per_page),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(fromTime !== undefined ? { fromTime } : {}),
+        ...(toTime !== undefined ? { toTime } : {}),
+      });
+      return { items: page.items, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) };
+    },
+  );
+
+  app.get(
+    '/v2/fns/:fn_id/calls/:call_id',
+    { schema: { summary: 'Get a call', tags: ['calls'], params: CallParams } },
+    async (req) => {
+      const { fn_id, call_id } = req.params as { fn_id: string; call_id: string };
+      await fnOrFail(fn_id);
+      if (!isValidId(call_id)) fail('CallNotFound');
+      return ds.getCall(fn_id, call_id);
+    },
+  );
+
+  app.get(
+    '/v2/fns/:fn_id/calls/:call_id/log',
+    { schema: { summary: "Get a call's log", tags: ['calls'], params: CallParams } },
+    async (req, reply) => {
+      const { fn_id, call_id } = req.params as { fn_id: string; call_id: string };
+      await fnOrFail(fn_id);
+      if (!isValidId(call_id)) fail('CallLogNotFound');
+      const accept = req.headers.accept ?? '';
+      const wantsText = acceptsOnly(accept, 'text/plain');
+      if (!wantsText && accept !== '' && !acceptsJson(accept)) throw Errors.UnacceptableLogType.copy();
+      await ds.getCall(fn_id, call_id).catch(() => fail('CallLogNotFound'));
+      // Calls that wrote nothing have no log row (see InvokeService): their log is empty.
+      const log = await ds.getLog(call_id).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return '';
+        throw e;
+      });
+      if (wantsText) return reply.type('text/plain; charset=utf-8').send(log);
+      return { call_id, log };
+    },
+  );
+}
+
+function mediaTypes(accept: string): string[] {
+  return accept.split(',').map((p) => (p.split(';')[0] ?? '').trim().toLowerCase());
+}
+
+function acceptsJson(accept: string): boolean {
+  return mediaTypes(accept).some((t) => t === 'application/json' || t === '*/*' || t === 'application/*');
+}
+
+function acceptsOnly(accept: string, type: string): boolean {
+  const types = mediaTypes(accept);
+  return types.includes(type) && !acceptsJson(accept);
+}

@@ -1,0 +1,186 @@
+import { Type } from '@sinclair/typebox';
+import type {} from '@fastify/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FunctionResponse } from '../agent/index.js';
+import {
+  ApiError,
+  type App,
+  Errors,
+  errMethodNotAllowed,
+  type Fn,
+  isValidId,
+  isValidResourceName,
+} from '../models/index.js';
+import {
+  type HeaderMap,
+  invokeRequestHeaders,
+  invokeResponseHeaders,
+  triggerRequestHeaders,
+  triggerResponse,
+} from './headers.js';
+import type { AsyncCalls } from '../runner/index.js';
+import { type AsyncHeaders, parseAsyncHeaders } from './async-headers.js';
+import type { InvokeService } from './invoke-service.js';
+import type { LookupCache } from './lookup-cache.js';
+
+export interface InvokeRoutesOptions {
+  cache: LookupCache;
+  service: InvokeService;
+  /** FN_MAX_REQUEST_SIZE; 0 = no limit (the server's root hook answers 413 by Content-Length). */
+  maxRequestSize: number;
+  /** Accepts `Fn-Invoke-Type: async` calls; without it they answer 400 AsyncUnsupported. */
+  async?: AsyncCalls;
+}
+
+const InvokeType = { sync: 'sync', detached: 'detached', async: 'async' } as const;
+
+const invokeSchema = {
+  summary: 'Invoke a function',
+  tags: ['invoke'],
+  params: Type.Object({ fn_id: Type.String() }),
+  headers: Type.Object({
+    'fn-invoke-type': Type.Optional(Type.String({ description: 'sync (default), detached or async' })),
+    'fn-async-delay': Type.Optional(
+      Type.String({ description: 'async: seconds before the call runs (0-86400)' }),
+    ),
+    'fn-async-priority': Type.Optional(Type.String({ description: 'async: 0 (low), 1 or 2 (high)' })),
+    'idempotency-key': Type.Optional(
+      Type.String({ description: 'async: a repeat within the window answers with the same call id' }),
+    ),
+  }),
+};
+
+const triggerSchema = {
+  summary: 'Invoke a function through its HTTP trigger',
+  tags: ['invoke'],
+  params: Type.Object({ app_name: Type.String(), '*': Type.Optional(Type.String()) }),
+};
+
+/** The invoke paths: `POST /invoke/{fn_id}` and HTTP triggers `/t/{app}/{source}`. */
+export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptions): Promise<void> {
+  const { cache, service, maxRequestSize } = opts;
+  const asyncCalls = opts.async;
+  // Function input is opaque bytes whatever its content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: maxRequestSize > 0 ? maxRequestSize : 1024 ** 3 },
+    (_req, body, done) => done(null, body),
+  );
+
+  /** The invoke type and, for async, its validated headers: checked before any lookup. */
+  const invokeMode = (req: FastifyRequest): { type: InvokeTypeName; async?: AsyncHeaders } => {
+    const type = invokeType(req.headers['fn-invoke-type']);
+    if (type !== InvokeType.async) return { type };
+    const parsed = parseAsyncHeaders(req.headers);
+    if (!asyncCalls) throw Errors.AsyncUnsupported.copy();
+    return { type, async: parsed };
+  };
+
+  const run = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    target: { app: App; fn: Fn; triggerId?: string },
+    headers: HeaderMap,
+    mode: { type: InvokeTypeName; async?: AsyncHeaders },
+  ): Promise<FunctionResponse | undefined> => {
+    const type = mode.type;
+    const url = `${req.protocol}://${req.host}${req.url}`;
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (mode.async && asyncCalls) {
+      const { id } = await asyncCalls.enqueue(
+        {
+          ...target,
+          headers,
+          body,
+          method: req.method,
+          url,
+          delaySecs: mode.async.delaySecs,
+          priority: mode.async.priority,
+        },
+        mode.async.idempotencyKey,
+      );
+      withCallId(req, reply, id);
+      reply.header('fn-call-id', id).code(202).send({ call_id: id });
+      return undefined;
+    }
+    const { call, run } = service.prepare({ ...target, headers, body, method: req.method, url });
+    withCallId(req, reply, call.id);
+    reply.header('fn-call-id', call.id);
+    if (type === InvokeType.detached) {
+      run().catch(() => {});
+      reply.code(202).send();
+      return undefined;
+    }
+    return run();
+  };
+
+  app.post('/invoke/:fn_id', { schema: invokeSchema }, async (req, reply) => {
+    const { fn_id } = req.params as { fn_id: string };
+    const mode = invokeMode(req);
+    if (!isValidId(fn_id)) throw Errors.FnsNotFound.copy();
+    const fn = await cache.fn(fn_id);
+    const fnApp = await cache.app(fn.app_id);
+    const res = await run(req, reply, { app: fnApp, fn }, invokeRequestHeaders(req.headers), mode);
+    if (!res) return reply;
+    return reply.code(200).headers(invokeResponseHeaders(res.headers)).send(res.body);
+  });
+
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'],
+    url: '/invoke/:fn_id',
+    schema: { hide: true },
+    handler: async (req) => {
+      throw errMethodNotAllowed(req.method, req.url.split('?')[0] ?? req.url);
+    },
+  });
+
+  const trigger = async (req: FastifyRequest, reply: FastifyReply) => {
+    const params = req.params as { app_name: string; '*'?: string };
+    const mode = invokeMode(req);
+    if (!isValidResourceName(params.app_name)) throw Errors.AppsNotFound.copy();
+    const triggerApp = await cache.appByName(params.app_name);
+    const source = `/${params['*'] ?? ''}`;
+    const t = await cache.trigger(triggerApp.id, source);
+    const fn = await cache.fn(t.fn_id);
+    const url = `${req.protocol}://${req.host}${req.url}`;
+    const res = await run(
+      req,
+      reply,
+      { app: triggerApp, fn, triggerId: t.id },
+      triggerRequestHeaders(req.headers, req.method, url),
+      mode,
+    );
+    if (!res) return reply;
+    const mapped = triggerResponse(res.headers);
+    return reply.code(mapped.status).headers(mapped.headers).send(res.body);
+  };
+  app.all('/t/:app_name', { schema: triggerSchema }, trigger);
+  app.all('/t/:app_name/*', { schema: triggerSchema }, trigger);
+}
+
+/**
+ * From here on, the request's log lines (Fastify's "request completed", errors) carry the call
+ * id. Fastify gives each request its own child logger (shared by `reply.log`), so the binding is
+ * added to it rather than made into another child (a tenth of the cost on every call).
+ */
+function withCallId(req: FastifyRequest, reply: FastifyReply, callId: string): void {
+  const log = req.log as FastifyRequest['log'] & { setBindings?: (b: Record<string, unknown>) => void };
+  if (typeof log.setBindings === 'function') {
+    log.setBindings({ call_id: callId });
+    return;
+  }
+  // Another logger than pino: a child of its own.
+  req.log = log.child({ call_id: callId });
+  reply.log = req.log;
+}
+
+type InvokeTypeName = (typeof InvokeType)[keyof typeof InvokeType];
+
+function invokeType(raw: string | string[] | undefined): InvokeTypeName {
+  const v = (Array.isArray(raw) ? raw[0] : raw)?.trim().toLowerCase() ?? '';
+  if (v === '' || v === InvokeType.sync) return InvokeType.sync;
+  if (v === InvokeType.detached) return InvokeType.detached;
+  if (v === InvokeType.async) return InvokeType.async;
+  throw new ApiError(400, `Invalid Fn-Invoke-Type header: "${v}" (use sync, detached or async)`);
+}

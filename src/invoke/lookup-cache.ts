@@ -1,0 +1,87 @@
+import type { Datastore } from '../datastore/index.js';
+import type { App, Fn, Trigger } from '../models/index.js';
+
+interface Entry<T> {
+  value: Promise<T>;
+  expires: number;
+}
+
+/**
+ * Fn's CachedDataAccess: app, fn and trigger lookups on the invoke path are cached for a few
+ * seconds. Writes through the API clear it (see `invalidate`), so edits show at once on this node.
+ */
+export class LookupCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+
+  constructor(
+    private readonly store: Datastore,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  fn(id: string): Promise<Fn> {
+    return this.get(`f:${id}`, () => this.store.getFnById(id));
+  }
+
+  app(id: string): Promise<App> {
+    return this.get(`a:${id}`, () => this.store.getAppById(id));
+  }
+
+  appByName(name: string): Promise<App> {
+    return this.get(`n:${name}`, () => this.store.getAppByName(name));
+  }
+
+  trigger(appId: string, source: string): Promise<Trigger> {
+    return this.get(`t:${appId}:${source}`, () => this.store.getTriggerBySource(appId, 'http', source));
+  }
+
+  invalidate(): void {
+    this.entries.clear();
+  }
+
+  private get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > now) return hit.value as Promise<T>;
+    const value = load();
+    this.entries.set(key, { value, expires: now + this.ttlMs });
+    // Misses and errors are not cached: a fn created a moment later must be found.
+    value.catch(() => this.entries.delete(key));
+    if (this.entries.size > 10_000) this.entries.clear();
+    return value;
+  }
+}
+
+/**
+ * Wraps a datastore so that every write that could change a lookup calls `onWrite` (which
+ * clears this node's cache and tells the other nodes).
+ */
+export function invalidatingDatastore(store: Datastore, onWrite: () => void): Datastore {
+  const writes = new Set([
+    'updateApp',
+    'removeApp',
+    'updateFn',
+    'removeFn',
+    'insertTrigger',
+    'updateTrigger',
+    'removeTrigger',
+    'insertRoute',
+    'updateRoute',
+    'removeRoute',
+  ]);
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      if (typeof prop === 'string' && writes.has(prop)) {
+        return async (...args: unknown[]) => {
+          try {
+            return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            onWrite();
+          }
+        };
+      }
+      return (v as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}

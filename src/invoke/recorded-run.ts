@@ -1,0 +1,97 @@
+import { type AgentCall, type FunctionResponse, type FunctionSpec, LogBuffer } from '../agent/index.js';
+import type { CallSubmitter } from '../agent/formats/index.js';
+import { ApiError, type App, type Call, Errors, newId } from '../models/index.js';
+import type { CallRecorder } from './call-recorder.js';
+import type { HeaderMap } from './headers.js';
+
+export interface RecordedRunOptions {
+  agent: CallSubmitter;
+  recorder: CallRecorder;
+  maxLogSizeBytes: number;
+  onError?: (err: unknown, callId: string) => void;
+}
+
+export interface RecordedRun {
+  call: Call;
+  spec: FunctionSpec;
+  headers: HeaderMap;
+  body: Buffer;
+  /** Epoch ms: the call's timeout counts from its creation. */
+  deadline: number;
+}
+
+/** What a sync call record says of its target: an fn (v2) or a route (v1). */
+export type SyncCallTarget = Pick<
+  Call,
+  'fn_id' | 'trigger_id' | 'image' | 'format' | 'memory' | 'timeout' | 'idle_timeout'
+> &
+  Partial<Pick<Call, 'path' | 'cpus'>>;
+
+/** A new sync call's record, `running` from `created` (epoch ms). */
+export function newSyncCall(
+  app: App,
+  target: SyncCallTarget,
+  method: string,
+  url: string,
+  created: number,
+): Call {
+  return {
+    id: newId(),
+    status: 'running',
+    app_id: app.id,
+    app_name: app.name,
+    ...target,
+    type: 'sync',
+    method,
+    url,
+    created_at: new Date(created).toISOString(),
+  };
+}
+
+/**
+ * Runs a sync call on the agent and records it (status, times, error, stats and log) once its
+ * last output lines are in, after the answer has gone out: the record never delays the caller.
+ */
+export async function runRecorded(opts: RecordedRunOptions, run: RecordedRun): Promise<FunctionResponse> {
+  const { call } = run;
+  const log = new LogBuffer(opts.maxLogSizeBytes);
+  const agentCall: AgentCall = {
+    id: call.id,
+    spec: run.spec,
+    headers: run.headers,
+    body: run.body,
+    deadline: run.deadline,
+    onLog: log.push,
+  };
+  try {
+    const res = await opts.agent.submit(agentCall);
+    void finish(opts, call, agentCall, log, 'success');
+    return res;
+  } catch (err) {
+    const apiErr = err instanceof ApiError ? err : Errors.InternalServerError.copy();
+    if (!(err instanceof ApiError)) opts.onError?.(err, call.id);
+    void finish(opts, call, agentCall, log, 'error', apiErr.message);
+    throw apiErr;
+  }
+}
+
+async function finish(
+  opts: RecordedRunOptions,
+  call: Call,
+  agentCall: AgentCall,
+  log: LogBuffer,
+  status: 'success' | 'error',
+  error?: string,
+): Promise<void> {
+  await agentCall.logsDone;
+  call.status = status;
+  if (agentCall.startedAt) call.started_at = new Date(agentCall.startedAt).toISOString();
+  const completed = agentCall.completedAt ?? Date.now();
+  call.completed_at = new Date(completed).toISOString();
+  if (agentCall.startedAt) call.execution_duration = (completed - agentCall.startedAt) * 1e6;
+  if (error) call.error = error;
+  if (agentCall.reason && status === 'error') call.reason = agentCall.reason;
+  if (agentCall.stats && agentCall.stats.length > 0) call.stats = agentCall.stats;
+  // A call that wrote nothing costs no log row; the log endpoint answers an empty log for it.
+  opts.recorder.record(call, log.isEmpty ? undefined : log.toString());
+}

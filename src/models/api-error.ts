@@ -1,0 +1,30 @@
+/**
+ * The one error class of fnode. Every error a client may see carries Fn's HTTP status and
+ * Fn's exact message; anything that is not an ApiError is answered `internal server error`.
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  /** Extra response headers (Retry-After on 503). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.headers = headers;
+  }
+
+  /** A fresh copy with its own stack, so a thrown catalogue error points at the thrower. */
+  copy(): ApiError {
+    return new ApiError(this.status, this.message, { ...this.headers });
+  }
+
+  /** True when the client, not fnode or the function, is at fault. */
+  get isClientError(): boolean {
+    return this.status >= 400 && this.status < 500;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}

@@ -1,0 +1,68 @@
+export { ApiError, isApiError } from './api-error.js';
+export {
+  Errors,
+  type ErrorName,
+  fail,
+  errInvalidSyslog,
+  errPathNotFound,
+  errMethodNotAllowed,
+  errRequestTooLarge,
+  errImagePull,
+} from './errors.js';
+export * as Limits from './limits.js';
+export { IdGenerator, newId, isValidId } from './id.js';
+export { formatTime, now, ZERO_TIME } from './time.js';
+export {
+  type Annotations,
+  type Config,
+  validateAnnotations,
+  mergeAnnotations,
+  mergeConfig,
+  jsonEqual,
+} from './annotations.js';
+export {
+  type App,
+  type AppPatch,
+  AppShapes,
+  validateApp,
+  validateAppName,
+  validateSyslogUrl,
+  updateApp,
+  isValidResourceName,
+} from './app.js';
+export {
+  type Fn,
+  type FnPatch,
+  FnInvokeEndpointAnnotation,
+  fnWithDefaults,
+  validateFn,
+  validateFnName,
+  updateFn,
+} from './fn.js';
+export {
+  type Trigger,
+  type TriggerPatch,
+  TriggerHTTPEndpointAnnotation,
+  TriggerTypes,
+  validateTrigger,
+  updateTrigger,
+} from './trigger.js';
+export {
+  type Route,
+  RouteTypes,
+  RouteFormats,
+  routeWithDefaults,
+  validateRoute,
+  validateRoutePath,
+  parseMilliCPUs,
+} from './route.js';
+export {
+  type Call,
+  type CallStatus,
+  type CallReason,
+  type StatsPoint,
+  CallStatuses,
+  FinalCallStatuses,
+  isFinalStatus,
+} from './call.js';
+export { clampPerPage, encodeCursor, decodeCursor } from './pagination.js';

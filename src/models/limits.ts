@@ -1,0 +1,20 @@
+/** Fn's defaults and limits (seed 003 constants, later relaxed name lengths of Fn HEAD). */
+export const DefaultMemoryMB = 128;
+export const DefaultTimeoutSecs = 30;
+export const DefaultIdleTimeoutSecs = 30;
+export const MaxMemoryMB = 8 * 1024;
+/** v2 fn timeout limit. */
+export const MaxFnTimeoutSecs = 300;
+export const MaxSyncTimeoutSecs = 120;
+export const MaxAsyncTimeoutSecs = 3600;
+export const MaxIdleTimeoutSecs = 3600;
+export const MaxLengthAppName = 255;
+export const MaxLengthFnName = 255;
+export const MaxLengthTriggerName = 255;
+export const MaxAnnotationValueBytes = 512;
+export const MaxAnnotationKeyBytes = 128;
+export const MaxAnnotationKeys = 100;
+export const MinMilliCPUs = 100;
+export const MaxMilliCPUs = 1024000;
+export const DefaultPerPage = 30;
+export const MaxPerPage = 100;

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { checkPush, checkVisibility } from '../checks.js';
+import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
+import { ReservationLostError } from '../reservation-lost-error.js';
+import {
+  deleteScript,
+  depthScript,
+  extendScript,
+  pushScript,
+  removeScript,
+  reserveScript,
+} from './scripts.js';
+
+export const DEFAULT_REDIS_PREFIX = 'fnode:mq:';
+/** Due jobs and expired reservations moved back to ready per reserve. */
+const REQUEUE_BATCH = 1000;
+const CONNECT_TIMEOUT_MSECS = 5000;
+
+export interface RedisMessageQueueOptions {
+  /** Prefix of every key of this queue. Default `fnode:mq:`. */
+  prefix?: string;
+}
+
+/**
+ * The MessageQueue on Redis, each operation one Lua script (atomic). A timed-out reservation goes
+ * back to `ready` with its original sequence number, ahead of later pushes. Durable only as far
+ * as the server persists (AOF/RDB).
+ */
+export class RedisMessageQueue implements MessageQueue {
+  private readonly prefix: string;
+  private readonly ready: string;
+  private readonly delayed: string;
+  private readonly reserved: string;
+  private readonly seq: string;
+  private readonly jobPrefix: string;
+  private closed = false;
+
+  /** On an existing client, which `close()` leaves open. */
+  constructor(
+    private readonly redis: Redis,
+    options: RedisMessageQueueOptions = {},
+    private readonly owned = false,
+  ) {
+    this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
+    this.ready = `${this.prefix}ready`;
+    this.delayed = `${this.prefix}delayed`;
+    this.reserved = `${this.prefix}reserved`;
+    this.seq = `${this.prefix}seq`;
+    this.jobPrefix = `${this.prefix}job:`;
+  }
+
+  /**
+   * Connects to `redis://[user:pass@]host:port/db` (or `rediss://`), failing at once with an Error
+   * when the server cannot be reached. `close()` ends the connection.
+   */
+  static async connect(url: string, options: RedisMessageQueueOptions = {}): Promise<RedisMessageQueue> {
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: CONNECT_TIMEOUT_MSECS,
+      maxRetriesPerRequest: 3,
+    });
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      redis.disconnect();
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`cannot reach the redis queue at ${redactUrl(url)}: ${reason}`, { cause: err });
+    }
+    return new RedisMessageQueue(redis, options, true);
+  }
+
+  async push(job: QueueJob, delayMs = 0): Promise<void> {
+    checkPush(job, delayMs);
+    await pushScript.run(
+      this.redis,
+      [this.ready, this.delayed, this.seq],
+      [this.jobPrefix, job.id, job.priority, Math.ceil(delayMs)],
+    );
+  }
+
+  async reserve(visibilityMs: number): Promise<Reservation | undefined> {
+    checkVisibility(visibilityMs);
+    const token = randomUUID();
+    const got = await reserveScript.run(
+      this.redis,
+      [this.ready, this.delayed, this.reserved],
+      [this.jobPrefix, Math.ceil(visibilityMs), token, REQUEUE_BATCH],
+    );
+    if (!Array.isArray(got)) return undefined;
+    const [id, priority, reservations] = got as [string, number, number];
+    return { job: { id, priority: Number(priority) }, token, reservations: Number(reservations) };
+  }
+
+  async extend(r: Reservation, visibilityMs: number): Promise<boolean> {
+    checkVisibility(visibilityMs);
+    const ok = await extendScript.run(
+      this.redis,
+      [this.ready, this.reserved],
+      [this.jobPrefix + r.job.id, r.job.id, r.token, Math.ceil(visibilityMs)],
+    );
+    return ok === 1;
+  }
+
+  async delete(r: Reservation): Promise<void> {
+    const ok = await deleteScript.run(
+      this.redis,
+      [this.ready, this.delayed, this.reserved],
+      [this.jobPrefix + r.job.id, r.job.id, r.token],
+    );
+    if (ok !== 1) throw new ReservationLostError(r.job.id);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const existed = await removeScript.run(
+      this.redis,
+      [this.ready, this.delayed, this.reserved],
+      [this.jobPrefix + id, id],
+    );
+    return existed === 1;
+  }
+
+  async depth(): Promise<number> {
+    return Number(await depthScript.run(this.redis, [this.ready, this.delayed, this.reserved], []));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.owned) await this.redis.quit();
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

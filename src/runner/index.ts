@@ -1,0 +1,11 @@
+export { type AsyncRequest, ASYNC, newAsyncCall, callBody, followUpCall } from './async-call.js';
+export {
+  AsyncCalls,
+  type AsyncCallsOptions,
+  errCallNotCancellable,
+  errCallNotDeadLettered,
+} from './async-calls.js';
+export { AsyncRunner, type AsyncRunnerOptions } from './async-runner.js';
+export { AsyncAnnotations, type AsyncSettings, asyncSettings, retryDelayMs } from './async-settings.js';
+export { CallExecutor, type CallExecutorOptions } from './call-executor.js';
+export { reconcileQueue } from './reconcile.js';

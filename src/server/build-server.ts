@@ -1,0 +1,86 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { Datastore } from '../datastore/datastore.js';
+import { Errors } from '../models/index.js';
+import { controlPlane } from './control-plane.js';
+import { createErrorHandler, sendApiError, toApiError } from './error-handler.js';
+import { installNotFound } from './not-found.js';
+import { openApiRoute, registerOpenApi } from './openapi.js';
+import { parseQuery } from './query-parser.js';
+import { bodyLimitFor, limitRequestSize } from './request-limits.js';
+import { serviceRoutes } from './service-routes.js';
+
+/** A route family registered in its own scope, e.g. `{ plugin: invokeRoutes, options: {...} }`. */
+export interface ServerPlugin {
+  plugin: FastifyPluginAsync<never>;
+  options?: object;
+}
+
+export interface ServerOptions {
+  datastore: Datastore;
+  /** false (default), true, pino options, or a pino logger to use as is. */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** FN_PUBLIC_LB_URL: base of the endpoint annotations; default `http://<Host header>`. */
+  publicUrl?: string;
+  /** Answered by `GET /version`. */
+  version: string;
+  /** FN_MAX_REQUEST_SIZE in bytes, enforced on every route; 0 or absent means no limit. */
+  maxRequestSize?: number;
+  /**
+   * More route families (invoke, calls, metrics...), registered after the built-in ones. The
+   * root scope keeps Fastify's default body parsers; the v2 control plane has its own.
+   */
+  plugins?: readonly (ServerPlugin | FastifyPluginAsync)[];
+}
+
+/**
+ * Builds the HTTP server: service endpoints, the v2 control plane, its OpenAPI document, and
+ * Fn's error, 404 and 405 answers. Not listening nor readied, so callers may add more routes.
+ */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const maxRequestSize = opts.maxRequestSize ?? 0;
+  const app = Fastify({
+    ...loggerOptions(opts.logger),
+    bodyLimit: bodyLimitFor(maxRequestSize),
+    routerOptions: {
+      // Over-long ids must reach the handlers, which answer the entity's 404.
+      maxParamLength: 4096,
+      querystringParser: parseQuery,
+    },
+    // Go's decoder does not coerce: `"memory": "5"` is Invalid JSON.
+    ajv: { customOptions: { coerceTypes: false } },
+    frameworkErrors: (err, req, reply) => {
+      sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
+    },
+  });
+  app.setErrorHandler(createErrorHandler(maxRequestSize));
+  installNotFound(app);
+  limitRequestSize(app, maxRequestSize);
+  await registerOpenApi(app, opts.version);
+
+  await app.register(serviceRoutes, { version: opts.version });
+  await app.register(openApiRoute);
+  await app.register(controlPlane, { datastore: opts.datastore, publicUrl: trimSlash(opts.publicUrl) });
+  for (const p of opts.plugins ?? []) {
+    if (typeof p === 'function') await app.register(p);
+    else await app.register(p.plugin as FastifyPluginAsync<object>, p.options ?? {});
+  }
+  return app;
+}
+
+function loggerOptions(
+  logger: ServerOptions['logger'],
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  const isInstance =
+    typeof logger === 'object' && typeof (logger as Partial<FastifyBaseLogger>).child === 'function';
+  if (isInstance) return { loggerInstance: logger as FastifyBaseLogger };
+  return { logger: (logger as FastifyServerOptions['logger']) ?? false };
+}
+
+function trimSlash(url: string | undefined): string | undefined {
+  return url ? url.replace(/\/+$/, '') : undefined;
+}

@@ -1,0 +1,5 @@
+export { buildServer, type ServerOptions, type ServerPlugin } from './build-server.js';
+export { createErrorHandler, sendApiError, toApiError } from './error-handler.js';
+export { acceptJsonBodies } from './json-bodies.js';
+export { baseUrl } from './base-url.js';
+export { controlPlane, type ControlPlaneOptions } from './control-plane.js';

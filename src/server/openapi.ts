@@ -1,0 +1,54 @@
+import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { AppSchema } from './schemas/app-schemas.js';
+import { ErrorBody } from './schemas/common-schemas.js';
+import { FnSchema } from './schemas/fn-schemas.js';
+import { TriggerSchema } from './schemas/trigger-schemas.js';
+
+/**
+ * Registers the OpenAPI generator (it records every route added after it, so it goes first) and
+ * the shared entity schemas, referenced by `$id` from routes and named so in the document.
+ */
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'fnode',
+        description: 'Fn Project compatible functions server: the v2 control plane and service endpoints',
+        version,
+      },
+      tags: [
+        { name: 'apps', description: 'Applications' },
+        { name: 'fns', description: 'Functions' },
+        { name: 'triggers', description: 'HTTP triggers' },
+        { name: 'service', description: 'Health, version and this document' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  for (const schema of [ErrorBody, AppSchema, FnSchema, TriggerSchema]) app.addSchema(schema);
+}
+
+const OpenApiDocument = Type.Object(
+  { openapi: Type.String(), info: Type.Unknown(), paths: Type.Unknown() },
+  { additionalProperties: true, description: 'OpenAPI 3.1 document' },
+);
+
+export const openApiRoute: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/v2/openapi.json',
+    {
+      schema: {
+        tags: ['service'],
+        summary: 'This API as an OpenAPI document',
+        response: { 200: OpenApiDocument },
+      },
+    },
+    async () => app.swagger(),
+  );
+};

@@ -1,0 +1,169 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import { AnnotationsSchema, ConfigSchema, Nullable } from './common-schemas.js';
+
+/**
+ * [V1] Schemas of the `/v1` API. Bodies mirror Go's decoder (v1-bodies.ts): fields are nullable,
+ * unknown fields are ignored (no `additionalProperties: false`), a wrong JSON type fails
+ * validation and is answered `Invalid JSON`. Responses are documentation only: the v1 scope
+ * serialises with JSON.stringify, so they never reshape what Fn v1 answers.
+ */
+
+const Time = Type.String({ format: 'date-time' });
+
+export const V1ErrorSchema = Type.Object(
+  { error: Type.Object({ message: Type.String() }) },
+  { $id: 'V1Error', description: 'Every v1 error: `{"error":{"message":...}}`' },
+);
+
+export const V1AppSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    config: Type.Optional(ConfigSchema),
+    annotations: Type.Optional(AnnotationsSchema),
+    syslog_url: Type.Optional(Type.String()),
+    created_at: Time,
+    updated_at: Time,
+  },
+  { $id: 'V1App', description: 'A v1 app (the v2 app, by name)' },
+);
+
+const HeadersSchema = Type.Record(Type.String(), Type.Array(Type.String()));
+
+export const V1RouteSchema = Type.Object(
+  {
+    app_name: Type.String(),
+    app_id: Type.String(),
+    path: Type.String(),
+    image: Type.String(),
+    memory: Type.Integer({ description: 'MB' }),
+    cpus: Type.Optional(Type.String({ description: 'e.g. 100m or 0.5' })),
+    headers: Type.Optional(HeadersSchema),
+    type: Type.String({ description: 'sync or async' }),
+    format: Type.String({ description: 'default, http, json, cloudevent or http-stream' }),
+    timeout: Type.Integer({ description: 'Seconds' }),
+    idle_timeout: Type.Integer({ description: 'Seconds' }),
+    tmpfs_size: Type.Optional(Type.Integer({ description: 'MB of /tmp' })),
+    config: Type.Optional(ConfigSchema),
+    annotations: Type.Optional(AnnotationsSchema),
+    created_at: Time,
+    updated_at: Time,
+  },
+  { $id: 'V1Route' },
+);
+
+export const V1CallSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String(),
+    app_id: Type.String(),
+    app_name: Type.String(),
+    path: Type.Optional(Type.String()),
+    image: Type.Optional(Type.String()),
+    type: Type.Optional(Type.String()),
+    format: Type.Optional(Type.String()),
+    created_at: Time,
+    started_at: Type.Optional(Time),
+    completed_at: Type.Optional(Time),
+    error: Type.Optional(Type.String()),
+  },
+  { $id: 'V1Call', description: 'A call record (more fields may be present)' },
+);
+
+/** Every named v1 schema, added to the v1 scope and listed as components of the document. */
+export const V1SharedSchemas = [V1ErrorSchema, V1AppSchema, V1RouteSchema, V1CallSchema];
+
+// Bodies: Go ignores unknown fields, decodes null as absent, and rejects a wrong type.
+const opt = <T extends TSchema>(s: T) => Type.Optional(Nullable(s));
+const NullableConfig = Type.Record(Type.String(), Nullable(Type.String()));
+
+export const V1AppFields = Type.Object({
+  name: opt(Type.String()),
+  config: opt(NullableConfig),
+  annotations: opt(AnnotationsSchema),
+  syslog_url: opt(Type.String()),
+});
+
+export const V1AppBodySchema = Type.Object(
+  { app: opt(V1AppFields) },
+  { description: '`{"app": {...}}`; a missing or null `app` is `Missing new application`' },
+);
+
+export const V1RouteFields = Type.Object({
+  path: opt(Type.String()),
+  image: opt(Type.String()),
+  memory: opt(Type.Integer({ minimum: 0, description: 'MB, default 128' })),
+  cpus: opt(Type.String()),
+  headers: opt(Type.Record(Type.String(), Nullable(Type.Array(Type.String())))),
+  type: opt(Type.String({ description: 'sync (default) or async' })),
+  format: opt(Type.String({ description: 'default (default), http, json, cloudevent or http-stream' })),
+  timeout: opt(Type.Integer({ description: 'Seconds, default 30' })),
+  idle_timeout: opt(Type.Integer({ description: 'Seconds, default 30' })),
+  tmpfs_size: opt(Type.Integer({ minimum: 0, description: 'MB of /tmp' })),
+  config: opt(NullableConfig),
+  annotations: opt(AnnotationsSchema),
+});
+
+export const V1RouteBodySchema = Type.Object(
+  { route: opt(V1RouteFields) },
+  { description: '`{"route": {...}}`; a missing or null `route` is `Missing route`' },
+);
+
+export const V1AppParams = Type.Object({ app: Type.String() });
+export const V1RouteParams = Type.Object({
+  app: Type.String(),
+  '*': Type.String({ description: 'The route path without its leading /' }),
+});
+export const V1CallParams = Type.Object({ app: Type.String(), call_id: Type.String() });
+
+const PageQuery = {
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+  per_page: Type.Optional(Type.String({ description: 'Page size: default 30, at most 100' })),
+};
+export const V1AppListQuery = Type.Object(PageQuery);
+export const V1RouteListQuery = Type.Object({
+  image: Type.Optional(Type.String({ description: 'Exact image match' })),
+  ...PageQuery,
+});
+export const V1CallListQuery = Type.Object({
+  path: Type.Optional(Type.String({ description: 'Route path' })),
+  from_time: Type.Optional(Type.String({ description: 'Epoch seconds' })),
+  to_time: Type.Optional(Type.String({ description: 'Epoch seconds' })),
+  ...PageQuery,
+});
+
+const Message = Type.String();
+const NextCursor = Type.String({ description: '"" on the last page' });
+
+export const V1AppAnswer = Type.Object({ message: Message, app: Type.Ref('V1App') });
+export const V1AppList = Type.Object({
+  message: Message,
+  next_cursor: NextCursor,
+  apps: Type.Array(Type.Ref('V1App')),
+});
+export const V1RouteAnswer = Type.Object({ message: Message, route: Type.Ref('V1Route') });
+export const V1RouteList = Type.Object({
+  message: Message,
+  next_cursor: NextCursor,
+  routes: Type.Array(Type.Ref('V1Route')),
+});
+export const V1CallAnswer = Type.Object({ message: Message, call: Type.Ref('V1Call') });
+export const V1CallList = Type.Object({
+  message: Message,
+  next_cursor: NextCursor,
+  calls: Type.Array(Type.Ref('V1Call')),
+});
+export const V1LogAnswer = Type.Object(
+  { message: Message, log: Type.Object({ call_id: Type.String(), log: Type.String() }) },
+  { description: 'JSON; with Accept: text/plain the log text itself' },
+);
+export const V1Deleted = Type.Object({ message: Message });
+
+const v1ErrorRef = Type.Ref('V1Error');
+
+/** The error statuses a v1 route may answer, each with the v1 error body. */
+export function v1Errors(...statuses: number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const s of statuses) out[s] = v1ErrorRef;
+  return out;
+}

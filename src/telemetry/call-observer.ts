@@ -1,0 +1,138 @@
+import type { Span } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { AgentCall, AgentObserver, Container, FunctionSpec } from '../agent/index.js';
+import type { FnMetrics } from './metrics.js';
+import type { ContainerSyslog, SyslogHub } from './syslog/container-syslog.js';
+import type { Tracing } from './tracing.js';
+
+export interface TelemetryObserverOptions {
+  metrics?: FnMetrics | undefined;
+  syslog?: SyslogHub | undefined;
+  tracing?: Tracing | undefined;
+  /** Function output lines go here at debug level, with `call_id` (Fn's `user_log`). */
+  logger?: Logger | undefined;
+  /** How long a call's record may wait for the first stats sample of a fresh container. */
+  statsWaitMs?: number;
+}
+
+/**
+ * The agent's observer for issue 6: metrics, per-call statistics (seed 001), syslog (seed 000),
+ * traces and user log lines. With everything off each hook is a few property checks.
+ */
+export class TelemetryObserver implements AgentObserver {
+  private readonly syslogs = new WeakMap<Container, ContainerSyslog>();
+  private readonly spans = new WeakMap<AgentCall, Span>();
+  private readonly statsWaitMs: number;
+
+  constructor(private readonly opts: TelemetryObserverOptions) {
+    this.statsWaitMs = opts.statsWaitMs ?? 2000;
+  }
+
+  callSubmitted(): void {
+    this.opts.metrics?.callSubmitted();
+  }
+
+  callStarted(call: AgentCall, container: Container): void {
+    container.stats?.begin();
+    const sys = this.syslogs.get(container);
+    const log = this.opts.logger?.isLevelEnabled('debug') ? this.opts.logger : undefined;
+    if (sys || log) this.teeLogs(call, sys, log);
+    const tracing = this.opts.tracing;
+    if (tracing) {
+      const { api } = tracing;
+      const attributes = { 'fn.call_id': call.id, 'fn.app_id': call.spec.appId, 'fn.fn_id': call.spec.fnId };
+      tracing.start('fnode placement', { startTime: submittedAt(call), attributes }).end();
+      const span = tracing.start('fnode call', {
+        kind: api.SpanKind.CLIENT,
+        attributes: { ...attributes, 'container.id': container.dockerId },
+      });
+      this.spans.set(call, span);
+      call.headers = { ...call.headers, traceparent: tracing.traceparent(span) };
+    }
+  }
+
+  callEnded(call: AgentCall, container: Container): void {
+    const stats = container.stats;
+    if (stats) {
+      const series = stats.end(this.statsWaitMs);
+      if (Array.isArray(series)) call.stats = series;
+      else {
+        // Only the record waits (a fresh container's first sample), never the answer.
+        const logsDone = call.logsDone;
+        const statsDone = series.then((s) => {
+          call.stats = s;
+        });
+        call.logsDone = Promise.all([logsDone, statsDone]).then(() => {});
+      }
+    }
+    const span = this.spans.get(call);
+    if (span) {
+      this.spans.delete(call);
+      if (call.reason) {
+        span.setAttribute('fn.error.reason', call.reason);
+        span.setStatus({ code: this.opts.tracing?.api.SpanStatusCode.ERROR ?? 2 });
+      }
+      span.end();
+    }
+  }
+
+  callFinished(call: AgentCall, err: unknown): void {
+    const m = this.opts.metrics;
+    if (!m) return;
+    const queueMs = call.startedAt !== undefined ? call.startedAt - submittedAt(call) : undefined;
+    const execMs =
+      call.startedAt !== undefined && call.completedAt !== undefined
+        ? call.completedAt - call.startedAt
+        : undefined;
+    m.callFinished(call.spec.appId, call.spec.fnId, err, queueMs, execMs);
+  }
+
+  containerStarted(spec: FunctionSpec, container: Container, startedAt: number): void {
+    this.opts.metrics?.containerStarted(spec.appId, spec.fnId, Date.now() - startedAt, true);
+    const hub = this.opts.syslog;
+    if (hub && spec.syslogUrl) {
+      const sys = hub.open(spec.syslogUrl, spec.fnId, spec.appId);
+      this.syslogs.set(container, sys);
+      // Lines between calls (or after a call's drain limit) still reach syslog, without call id.
+      container.setIdleLogListener?.((line, stream) => sys.write('', line, stream));
+      void container.exited.then(() => sys.close());
+    }
+    this.opts.tracing
+      ?.start('fnode container start', {
+        startTime: startedAt,
+        attributes: { 'fn.app_id': spec.appId, 'fn.fn_id': spec.fnId, 'container.image.name': spec.image },
+      })
+      .end();
+  }
+
+  containerStartFailed(spec: FunctionSpec, err: unknown, startedAt: number): void {
+    this.opts.metrics?.containerStarted(spec.appId, spec.fnId, Date.now() - startedAt, false);
+    const tracing = this.opts.tracing;
+    if (tracing) {
+      const span = tracing.start('fnode container start', {
+        startTime: startedAt,
+        attributes: { 'fn.app_id': spec.appId, 'fn.fn_id': spec.fnId, 'container.image.name': spec.image },
+      });
+      span.setStatus({ code: tracing.api.SpanStatusCode.ERROR, message: String(err) });
+      span.end();
+    }
+  }
+
+  private teeLogs(call: AgentCall, sys: ContainerSyslog | undefined, log: Logger | undefined): void {
+    const inner = call.onLog;
+    const id = call.id;
+    const fields = log
+      ? { user_log: true, app_id: call.spec.appId, fn_id: call.spec.fnId, call_id: id }
+      : undefined;
+    call.onLog = (line, stream) => {
+      inner?.(line, stream);
+      sys?.write(id, line, stream);
+      if (log) log.debug(stream ? { ...fields, stream } : fields, line);
+    };
+  }
+}
+
+/** When the call was submitted: its deadline minus its timeout (the timeout starts at submit). */
+function submittedAt(call: AgentCall): number {
+  return call.deadline - call.spec.timeoutSecs * 1000;
+}

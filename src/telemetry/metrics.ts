@@ -1,0 +1,295 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { AgentStats } from '../agent/index.js';
+import { ApiError, Errors, isValidId, type StatsPoint } from '../models/index.js';
+
+/** Seconds; from 1 ms to Fn's longest async timeout. */
+const DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+];
+/** Bytes of network and block I/O (cumulative per container): 1 KiB to 16 GiB, ×4. */
+const IO_BYTES_BUCKETS = Array.from({ length: 13 }, (_, i) => 1024 * 4 ** i);
+/** Bytes of memory: 1 MiB to 64 GiB, ×2. */
+const MEM_BYTES_BUCKETS = Array.from({ length: 17 }, (_, i) => 2 ** (20 + i));
+/** CPU percent of one core (Fn's `cpu_*`: Δusage / Δsystem × cores × 100). */
+const CPU_PCT_BUCKETS = [1, 2.5, 5, 10, 25, 50, 75, 100, 200, 400, 800];
+/** Fn's unreduced docker stats metrics (fn-contract §7): `fn_docker_stats_<key>` per StatsPoint key. */
+const DOCKER_STATS: [key: string, help: string, buckets: number[]][] = [
+  ['net_rx', 'Network bytes received by a container (cumulative, per sample)', IO_BYTES_BUCKETS],
+  ['net_tx', 'Network bytes sent by a container (cumulative, per sample)', IO_BYTES_BUCKETS],
+  ['disk_read', 'Block I/O bytes read by a container (cumulative, per sample)', IO_BYTES_BUCKETS],
+  ['disk_write', 'Block I/O bytes written by a container (cumulative, per sample)', IO_BYTES_BUCKETS],
+  ['mem_limit', 'Memory limit of a container (bytes, per sample)', MEM_BYTES_BUCKETS],
+  ['mem_usage', 'Memory used by a container (bytes, per sample)', MEM_BYTES_BUCKETS],
+  ['cpu_user', 'User CPU of a container (percent of a core, per sample)', CPU_PCT_BUCKETS],
+  ['cpu_total', 'Total CPU of a container (percent of a core, per sample)', CPU_PCT_BUCKETS],
+  ['cpu_kernel', 'Kernel CPU of a container (percent of a core, per sample)', CPU_PCT_BUCKETS],
+];
+/** Distinct functions given their own labels; the rest share `other` (bounded cardinality). */
+const MAX_LABELLED_FNS = 1000;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+export type CallOutcome = 'success' | 'error' | 'timeout' | 'server_busy';
+
+/** What /metrics samples at scrape time instead of counting on the hot path. */
+export type AgentGaugeSource = AgentStats;
+
+export interface MetricSources {
+  agent?: () => AgentGaugeSource;
+  /** The async queue's depth; bounded by `queueDepthTimeoutMs` at scrape. */
+  queueDepth?: () => Promise<number>;
+  queueDepthTimeoutMs?: number;
+}
+
+type CounterChild = ReturnType<Counter<string>['labels']>;
+type HistogramChild = ReturnType<Histogram<string>['labels']>;
+
+interface FnChildren {
+  outcomes: Record<CallOutcome, CounterChild>;
+  duration: HistogramChild;
+  start: HistogramChild;
+}
+
+interface ApiChildren {
+  requests: CounterChild;
+  responses: CounterChild;
+  latency: HistogramChild;
+}
+
+/**
+ * fnode's Prometheus metrics in their own registry: Fn's `fn_*` names where Fn has them (with
+ * Fn's faults fixed: values that go down are gauges, durations are seconds), fnode's own under
+ * `fnode_*`. Hot-path updates are a few increments on label children cached per function.
+ */
+export class FnMetrics {
+  readonly registry = new Registry();
+  private readonly fns = new Map<string, FnChildren>();
+  private readonly api = new Map<string, ApiChildren>();
+
+  private readonly calls: Counter;
+  private readonly completed: Counter;
+  private readonly errors: Counter;
+  private readonly timeouts: Counter;
+  private readonly serverBusy: Counter;
+  private readonly callOutcomes: Counter<'app_id' | 'fn_id' | 'outcome'>;
+  private readonly callDuration: Histogram<'app_id' | 'fn_id'>;
+  private readonly queueDuration: Histogram;
+  private readonly containerStartDuration: Histogram<'app_id' | 'fn_id'>;
+  private readonly containerStarts: Counter<'outcome'>;
+  private readonly syslogDropped: Counter<'reason'>;
+  private readonly apiRequests: Counter<'path' | 'method'>;
+  private readonly apiResponses: Counter<'path' | 'method' | 'status'>;
+  private readonly apiLatency: Histogram<'path' | 'method' | 'status'>;
+  /** `fn_docker_stats_*` by StatsPoint key, without labels (as Fn). */
+  private readonly dockerStats: [key: string, h: Histogram][];
+
+  constructor(private readonly sources: MetricSources = {}) {
+    const registers = [this.registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+      new Histogram<L>({ name, help, labelNames, buckets: DURATION_BUCKETS, registers });
+
+    this.calls = counter('fn_calls', 'Calls submitted to the agent');
+    this.completed = counter('fn_completed', 'Calls answered successfully');
+    this.errors = counter('fn_errors', 'Calls that failed (other than timeouts and busy)');
+    this.timeouts = counter('fn_timeouts', 'Calls that timed out');
+    this.serverBusy = counter('fn_server_busy', 'Calls refused because no capacity freed up in time');
+    this.callOutcomes = counter('fnode_calls_total', 'Calls by function and outcome', [
+      'app_id',
+      'fn_id',
+      'outcome',
+    ]);
+    this.callDuration = histogram('fnode_call_duration_seconds', 'Execution time of calls on a container', [
+      'app_id',
+      'fn_id',
+    ]);
+    this.queueDuration = histogram(
+      'fnode_call_queue_seconds',
+      'Time from submit until a call got a container',
+    );
+    this.containerStartDuration = histogram(
+      'fn_container_start_duration_seconds',
+      'Time to start a container until its socket is ready (seconds)',
+      ['app_id', 'fn_id'],
+    );
+    this.containerStarts = counter('fnode_container_starts_total', 'Container starts by outcome', [
+      'outcome',
+    ]);
+    this.syslogDropped = counter(
+      'fnode_syslog_dropped_lines_total',
+      'Function log lines not sent to syslog',
+      ['reason'],
+    );
+    this.apiRequests = counter('fn_api_request_count', 'HTTP requests by route pattern', ['path', 'method']);
+    this.apiResponses = counter('fn_api_response_count', 'HTTP responses by route pattern and status', [
+      'path',
+      'method',
+      'status',
+    ]);
+    this.apiLatency = histogram('fn_api_latency', 'HTTP request latency (seconds)', [
+      'path',
+      'method',
+      'status',
+    ]);
+
+    this.dockerStats = DOCKER_STATS.map(([key, help, buckets]) => [
+      key,
+      new Histogram({ name: `fn_docker_stats_${key}`, help, buckets, registers }),
+    ]);
+
+    this.agentGauges();
+    const depth = sources.queueDepth;
+    if (depth) {
+      const timeoutMs = sources.queueDepthTimeoutMs ?? 500;
+      new Gauge({
+        name: 'fnode_queue_depth',
+        help: 'Async calls waiting in the message queue (sampled at scrape)',
+        registers,
+        async collect() {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<undefined>((r) => {
+            timer = setTimeout(() => r(undefined), timeoutMs);
+          });
+          const n = await Promise.race([depth().catch(() => undefined), timeout]);
+          clearTimeout(timer);
+          if (n !== undefined) this.set(n);
+        },
+      });
+    }
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  callSubmitted(): void {
+    this.calls.inc();
+  }
+
+  /** A call left the agent; durations in ms, `startedAt` absent when it never got a container. */
+  callFinished(
+    appId: string,
+    fnId: string,
+    err: unknown,
+    queueMs: number | undefined,
+    execMs: number | undefined,
+  ): void {
+    const outcome = outcomeOf(err);
+    if (outcome === 'success') this.completed.inc();
+    else if (outcome === 'timeout') this.timeouts.inc();
+    else if (outcome === 'server_busy') this.serverBusy.inc();
+    else this.errors.inc();
+    const c = this.fnChildren(appId, fnId);
+    c.outcomes[outcome].inc();
+    if (execMs !== undefined) c.duration.observe(execMs / 1000);
+    if (queueMs !== undefined) this.queueDuration.observe(Math.max(0, queueMs) / 1000);
+  }
+
+  containerStarted(appId: string, fnId: string, ms: number, ok: boolean): void {
+    this.containerStarts.inc({ outcome: ok ? 'success' : 'error' });
+    if (ok) this.fnChildren(appId, fnId).start.observe(ms / 1000);
+  }
+
+  syslogDrop(reason: 'buffer_full' | 'disconnected' | 'unsupported'): void {
+    this.syslogDropped.inc({ reason });
+  }
+
+  /** One raw sample of a container's Docker stats stream (about one a second per container). */
+  dockerStatsSample(p: StatsPoint): void {
+    const m = p.metrics;
+    for (const [key, h] of this.dockerStats) {
+      const v = m[key];
+      if (v !== undefined && Number.isFinite(v)) h.observe(v);
+    }
+  }
+
+  /** dockerStatsSample bound, for the Docker driver's `onStatsSample`. */
+  dockerStatsSampler(): (p: StatsPoint) => void {
+    return (p) => this.dockerStatsSample(p);
+  }
+
+  /** One answered HTTP request; `path` is the route pattern (never the raw URL), '' when no route matched. */
+  apiRequest(method: string, path: string, status: number, seconds: number): void {
+    const m = METHODS.has(method) ? method : 'OTHER';
+    const key = `${m} ${status} ${path}`;
+    let c = this.api.get(key);
+    if (!c) {
+      const p = path === '' ? 'unmatched' : path;
+      const s = String(status);
+      c = {
+        requests: this.apiRequests.labels({ path: p, method: m }),
+        responses: this.apiResponses.labels({ path: p, method: m, status: s }),
+        latency: this.apiLatency.labels({ path: p, method: m, status: s }),
+      };
+      this.api.set(key, c);
+    }
+    c.requests.inc();
+    c.responses.inc();
+    c.latency.observe(seconds);
+  }
+
+  /** The text exposition of every metric. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private fnChildren(appId: string, fnId: string): FnChildren {
+    let c = this.fns.get(fnId);
+    if (c) return c;
+    const labelled = this.fns.size < MAX_LABELLED_FNS && isValidId(appId) && isValidId(fnId);
+    const key = labelled ? fnId : 'other';
+    c = this.fns.get(key);
+    if (!c) {
+      const labels = labelled ? { app_id: appId, fn_id: fnId } : { app_id: 'other', fn_id: 'other' };
+      const outcome = (o: CallOutcome) => this.callOutcomes.labels({ ...labels, outcome: o });
+      c = {
+        outcomes: {
+          success: outcome('success'),
+          error: outcome('error'),
+          timeout: outcome('timeout'),
+          server_busy: outcome('server_busy'),
+        },
+        duration: this.callDuration.labels(labels),
+        start: this.containerStartDuration.labels(labels),
+      };
+      this.fns.set(key, c);
+    }
+    return c;
+  }
+
+  private agentGauges(): void {
+    const registers = [this.registry];
+    const stats = this.sources.agent;
+    if (!stats) return;
+    const gauge = (name: string, help: string, read: (s: AgentGaugeSource) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(stats()));
+        },
+      });
+    gauge('fn_queued', 'Calls waiting for a container (a gauge, unlike Fn)', (s) => s.waiting);
+    gauge('fn_running', 'Calls running on a container (a gauge, unlike Fn)', (s) => s.busy);
+    gauge('fn_container_busy', 'Hot containers serving a call', (s) => s.busy);
+    gauge('fn_container_idle', 'Hot containers waiting for a call', (s) => s.containers - s.busy);
+    gauge('fn_container_starting', 'Containers being started', (s) => s.starting);
+    gauge('fn_util_mem_used', 'Memory reserved by containers (bytes)', (s) => s.memoryUsedBytes);
+    gauge(
+      'fn_util_mem_avail',
+      'Memory left for containers (bytes)',
+      (s) => s.memoryTotalBytes - s.memoryUsedBytes,
+    );
+  }
+}
+
+export function outcomeOf(err: unknown): CallOutcome {
+  if (err === undefined) return 'success';
+  if (err instanceof ApiError) {
+    if (err.message === Errors.CallTimeout.message) return 'timeout';
+    if (err.message === Errors.CallTimeoutServerBusy.message) return 'server_busy';
+  }
+  return 'error';
+}

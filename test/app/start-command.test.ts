@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { eventually, http } from '../helpers/fnode.js';
+
+const cli = resolve('dist/src/cli/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+describe('`fnode start` (what `npm start` runs)', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'fnode-start-'));
+  let child: ChildProcess | undefined;
+  after(() => {
+    child?.kill('SIGKILL');
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('brings the API up on FN_PORT with embedded SQLite under ./data and nothing else configured', async () => {
+    assert.ok(existsSync(cli), 'the test command builds dist/ before running tests');
+    const port = await freePort();
+    const env: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? cwd,
+      FN_PORT: String(port),
+    };
+    child = spawn(process.execPath, [cli, 'start'], { cwd, env, stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}`;
+    const hello = await eventually(async () => {
+      const r = await http(base, 'GET', '/').catch(() => undefined);
+      return r?.status === 200 ? r.json() : undefined;
+    }, 20_000);
+    assert.deepEqual(hello, { hello: 'world!', goto: 'https://github.com/fnproject/fn' });
+    assert.equal((await http(base, 'POST', '/v2/apps', { name: 'first' })).status, 200);
+    assert.ok(existsSync(join(cwd, 'data', 'fn.db')));
+    const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'SIGTERM shuts down cleanly');
+    child = undefined;
+  });
+});

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = join(ROOT, 'dist/src/cli/main.js');
+export const HELLO_NODE_MODULES = join(ROOT, 'test/fixtures/functions/hello/node_modules');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: <T = Record<string, unknown>>() => T;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, then closed; without it stdin is closed at once. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the built CLI as a subprocess. Asynchronous on purpose: the fnode it talks to runs in
+ * this same process, so a synchronous spawn would block it.
+ */
+export function fnode(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        json: <T>() => {
+          try {
+            return JSON.parse(stdout) as T;
+          } catch {
+            throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
+          }
+        },
+      });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Shows what the CLI said when an expectation fails. */
+export function show(r: Run): string {
+  return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+}
+
+/**
+ * `npm run build`, once at a time across test files (a mkdir lock). Errors of other modules
+ * being edited do not stop the CLI tests as long as the CLI itself compiled.
+ */
+export async function buildCli(): Promise<void> {
+  const lock = join(ROOT, 'dist', '.cli-test-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
+        rmSync(lock, { recursive: true });
+      if (Date.now() > deadline) throw new Error(`build lock ${lock} held too long`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    const out = await new Promise<{ code: number; text: string }>((res, rej) => {
+      const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      child.on('error', rej);
+      child.on('close', (code) => res({ code: code ?? 1, text }));
+    });
+    if (out.code !== 0 && (out.text.includes('src/cli/') || !existsSync(CLI)))
+      throw new Error(`npm run build failed:\n${out.text}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}

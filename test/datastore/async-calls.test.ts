@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { type Call, newId } from '../../src/models/index.js';
+import { describeEachDialect, rejectsWith, uniq } from './dialects.js';
+
+function asyncCall(fnId: string, over: Partial<Call> = {}): Call {
+  const now = new Date().toISOString();
+  return {
+    id: newId(),
+    status: 'queued',
+    app_id: 'APP',
+    app_name: 'app',
+    fn_id: fnId,
+    trigger_id: '',
+    type: 'async',
+    created_at: now,
+    attempt: 1,
+    event_at: now,
+    run_at: now,
+    ...over,
+  };
+}
+
+const past = (secs: number) => new Date(Date.now() - secs * 1000).toISOString();
+
+describeEachDialect('datastore async calls', (ctx) => {
+  it('stores the async fields and reads them back', async () => {
+    const fnId = uniq('fn');
+    const call = asyncCall(fnId, {
+      runs: 2,
+      retry_of: newId(),
+      dead_letter: true,
+      status: 'error',
+      payload: 'AAEC',
+      payload_encoding: 'base64',
+    });
+    await ctx.ds.insertAsyncCall(call);
+    assert.deepEqual(await ctx.ds.getCallById(call.id), call);
+  });
+
+  it('gives one call per Idempotency-Key and fn under concurrent claims, and a new one after the window', async () => {
+    const fnId = uniq('fn');
+    const key = uniq('key');
+    const claim = { key, notBefore: past(60) };
+    const calls = Array.from({ length: 8 }, () => asyncCall(fnId));
+    const results = await Promise.all(calls.map((c) => ctx.ds.insertAsyncCall(c, claim)));
+    const winners = results.filter((r) => r.created);
+    assert.equal(winners.length, 1);
+    assert.equal(new Set(results.map((r) => r.id)).size, 1);
+    const stored = await ctx.ds.getCallsByStatus('async', ['queued'], { limit: 100 });
+    assert.equal(stored.filter((c) => c.fn_id === fnId).length, 1);
+    const other = await ctx.ds.insertAsyncCall(asyncCall(uniq('fn')), claim);
+    assert.ok(other.created, 'keys are per fn');
+    const later = asyncCall(fnId);
+    const expired = await ctx.ds.insertAsyncCall(later, {
+      key,
+      notBefore: new Date(Date.now() + 1000).toISOString(),
+    });
+    assert.deepEqual(expired, { id: later.id, created: true });
+  });
+
+  it('lists dead letters newest first and clears the flag once', async () => {
+    const fnId = uniq('fn');
+    const a = asyncCall(fnId, { status: 'error', dead_letter: true });
+    const b = asyncCall(fnId, { status: 'error', dead_letter: true });
+    const c = asyncCall(fnId, { status: 'error' });
+    for (const x of [a, b, c]) await ctx.ds.insertAsyncCall(x);
+    const page = await ctx.ds.getDeadLetters({ fnId, perPage: 10 });
+    assert.deepEqual(
+      page.items.map((x) => x.id),
+      [b.id, a.id],
+    );
+    assert.equal(await ctx.ds.clearDeadLetter(a.id), true);
+    assert.equal(await ctx.ds.clearDeadLetter(a.id), false);
+    assert.deepEqual(
+      (await ctx.ds.getDeadLetters({ fnId, perPage: 10 })).items.map((x) => x.id),
+      [b.id],
+    );
+  });
+
+  it('stores and overwrites a call response, binary safe', async () => {
+    const id = newId();
+    await rejectsWith(ctx.ds.getCallResponse(id), 404, 'Call response not found');
+    const body = Buffer.from([0, 1, 2, 255, 254]);
+    await ctx.ds.insertCallResponse(id, {
+      status: 200,
+      headers: { 'Content-Type': 'x/y' },
+      body,
+      truncated: true,
+    });
+    assert.deepEqual(await ctx.ds.getCallResponse(id), {
+      status: 200,
+      headers: { 'Content-Type': 'x/y' },
+      body,
+      truncated: true,
+    });
+    await ctx.ds.insertCallResponse(id, {
+      status: 200,
+      headers: {},
+      body: Buffer.from('ok'),
+      truncated: false,
+    });
+    assert.equal((await ctx.ds.getCallResponse(id)).body.toString(), 'ok');
+  });
+});

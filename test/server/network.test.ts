@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { request } from 'undici';
+import { type TestServer, startTestServer, unique } from './helpers.js';
+
+async function listen(s: TestServer): Promise<string> {
+  return s.app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+describe('over the network', () => {
+  describe('with FN_MAX_REQUEST_SIZE', () => {
+    let s: TestServer;
+    let base: string;
+    before(async () => {
+      s = await startTestServer({ maxRequestSize: 1024 });
+      base = await listen(s);
+    });
+    after(() => s.close());
+
+    it('accepts a body within the limit', async () => {
+      const res = await request(`${base}/v2/apps`, {
+        method: 'POST',
+        body: JSON.stringify({ name: unique('app') }),
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(res.statusCode, 200);
+      await res.body.json();
+    });
+
+    it('answers 413 with both sizes for a Content-Length over it', async () => {
+      const body = JSON.stringify({ name: unique('app'), config: { K: 'v'.repeat(2000) } });
+      const res = await request(`${base}/v2/apps`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(res.statusCode, 413);
+      assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+      assert.deepEqual(await res.body.json(), {
+        message: `Content-Length too large for this server, ${Buffer.byteLength(body)} > max 1024`,
+      });
+    });
+
+    it('answers 413 on every route, unknown ones included', async () => {
+      const res = await request(`${base}/nowhere`, { method: 'POST', body: 'x'.repeat(5000) });
+      assert.equal(res.statusCode, 413);
+      assert.deepEqual(await res.body.json(), {
+        message: 'Content-Length too large for this server, 5000 > max 1024',
+      });
+    });
+
+    it('answers 413 for a chunked body that grows over it', async () => {
+      const chunks = Array.from({ length: 10 }, () => Buffer.from(`"${'x'.repeat(300)}",`));
+      const res = await request(`${base}/v2/apps`, {
+        method: 'POST',
+        body: Readable.from(chunks),
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(res.statusCode, 413);
+      assert.deepEqual(await res.body.json(), { message: 'Request content too large' });
+    });
+  });
+
+  describe('without a limit', () => {
+    let s: TestServer;
+    let base: string;
+    before(async () => {
+      s = await startTestServer();
+      base = await listen(s);
+    });
+    after(() => s.close());
+
+    it("accepts bodies over Fastify's default 1 MiB", async () => {
+      const res = await request(`${base}/v2/apps`, {
+        method: 'POST',
+        body: JSON.stringify({ name: unique('app'), config: { BIG: 'v'.repeat(2 * 1024 * 1024) } }),
+      });
+      assert.equal(res.statusCode, 200);
+      const app = (await res.body.json()) as { config: { BIG: string } };
+      assert.equal(app.config.BIG.length, 2 * 1024 * 1024);
+    });
+
+    it('answers malformed JSON with 400 Invalid JSON, keeping the connection usable', async () => {
+      const bad = await request(`${base}/v2/apps`, {
+        method: 'POST',
+        body: '{"name": "x",',
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.headers['content-type'], 'application/json; charset=utf-8');
+      assert.deepEqual(await bad.body.json(), { message: 'Invalid JSON' });
+      const next = await request(`${base}/version`);
+      assert.equal(next.statusCode, 200);
+      await next.body.json();
+    });
+
+    it('answers unknown paths and methods with 404 and 405', async () => {
+      const missing = await request(`${base}/v2/nothing?q=1`);
+      assert.equal(missing.statusCode, 404);
+      assert.deepEqual(await missing.body.json(), { message: 'Path not found: GET /v2/nothing' });
+      const wrong = await request(`${base}/v2/apps`, { method: 'PATCH', body: '{}' });
+      assert.equal(wrong.statusCode, 405);
+      assert.deepEqual(await wrong.body.json(), { message: 'Method not allowed: PATCH /v2/apps' });
+    });
+
+    it('annotates with the Host the client used', async () => {
+      const created = await request(`${base}/v2/apps`, {
+        method: 'POST',
+        body: JSON.stringify({ name: unique('app') }),
+      });
+      const app = (await created.body.json()) as { id: string };
+      const fnRes = await request(`${base}/v2/fns`, {
+        method: 'POST',
+        body: JSON.stringify({ app_id: app.id, name: unique('fn'), image: 'img' }),
+      });
+      const fn = (await fnRes.body.json()) as { id: string; annotations: Record<string, string> };
+      assert.equal(fn.annotations['fnproject.io/fn/invokeEndpoint'], `${base}/invoke/${fn.id}`);
+    });
+  });
+});
