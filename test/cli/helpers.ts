@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -67,9 +67,27 @@ export function show(r: Run): string {
   return `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 }
 
+/** The newest modification time of the TypeScript sources under `dir`. */
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** dist/ holds a build at least as new as every source file (`npm test` builds first). */
+function distIsCurrent(): boolean {
+  return existsSync(CLI) && statSync(CLI).mtimeMs >= newestSourceMtime(join(ROOT, 'src'));
+}
+
 /**
- * `npm run build`, once at a time across test files (a mkdir lock). Errors of other modules
- * being edited do not stop the CLI tests as long as the CLI itself compiled.
+ * `npm run build` when dist/ is older than the sources (a test file run on its own after an
+ * edit), once at a time across test files (a mkdir lock). A current build is never rewritten:
+ * other test files run the CLI from dist/ meanwhile, and a rewrite under them breaks their
+ * imports. Errors of other modules being edited do not stop the CLI tests as long as the CLI
+ * itself compiled.
  */
 export async function buildCli(): Promise<void> {
   const lock = join(ROOT, 'dist', '.cli-test-build.lock');
@@ -87,6 +105,7 @@ export async function buildCli(): Promise<void> {
     }
   }
   try {
+    if (distIsCurrent()) return;
     const out = await new Promise<{ code: number; text: string }>((res, rej) => {
       const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
