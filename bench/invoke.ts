@@ -1,6 +1,7 @@
 // Hot invoke through fnode against the same container driven directly on its socket, at
 // concurrency 1 and 8; and cold start (first call of a new fn) against bare `docker run` to
-// first response. Prints a table and the ratios against the floors measured in this run.
+// first response. Prints a table and the ratios against the floors measured in this run: the
+// direct socket, and a bare Node proxy in front of it (what any Node hop costs; bare-proxy.ts).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, watch } from 'node:fs';
@@ -10,6 +11,7 @@ import { pino } from 'pino';
 import { Pool } from 'undici';
 import { startFnode } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
+import { startBareProxy } from './bare-proxy.js';
 import { loadInWorker, printTable, summarize } from './stats.js';
 
 const DURATION_MS = Number(process.env['BENCH_MS'] ?? 4000);
@@ -33,11 +35,11 @@ const fnodeAt = (sub: string, extra: Record<string, string> = {}) => {
   );
   return startFnode({ config, logger: pino({ level: 'warn' }), host: '127.0.0.1' });
 };
-const fnode = await fnodeAt('exact');
-// The same server with FNODE_EXACT_CALL_LOGS=false: what the exact log routing costs.
-const timedFnode = await fnodeAt('timed', { FNODE_EXACT_CALL_LOGS: 'false' });
+const fnode = await fnodeAt('default');
+// The same server with FNODE_EXACT_CALL_LOGS=true: what the exact log routing costs.
+const exactFnode = await fnodeAt('exact', { FNODE_EXACT_CALL_LOGS: 'true' });
 const api = new Pool(fnode.url, { connections: 16 });
-const timedApi = new Pool(timedFnode.url, { connections: 2 });
+const exactApi = new Pool(exactFnode.url, { connections: 2 });
 
 async function call(pool: Pool, path: string, headers: Record<string, string> = {}): Promise<void> {
   const res = await pool.request({
@@ -64,19 +66,19 @@ async function json<T>(method: 'POST' | 'GET', path: string, body?: unknown, poo
 const app = await json<{ id: string }>('POST', '/v2/apps', { name: 'bench' });
 const newFn = (name: string) =>
   json<{ id: string }>('POST', '/v2/fns', { app_id: app.id, name, image: IMAGE });
-const timedApp = await json<{ id: string }>('POST', '/v2/apps', { name: 'bench' }, timedApi);
-const timedHot = await json<{ id: string }>(
+const exactApp = await json<{ id: string }>('POST', '/v2/apps', { name: 'bench' }, exactApi);
+const exactHot = await json<{ id: string }>(
   'POST',
   '/v2/fns',
-  { app_id: timedApp.id, name: 'hot', image: IMAGE },
-  timedApi,
+  { app_id: exactApp.id, name: 'hot', image: IMAGE },
+  exactApi,
 );
-await call(timedApi, `/invoke/${timedHot.id}`);
+await call(exactApi, `/invoke/${exactHot.id}`);
 
 // Hot path: one fn, warmed; the floor is its own container's socket.
 const hot = await newFn('hot');
 await call(api, `/invoke/${hot.id}`);
-const containerId = execFileSync('docker', ['ps', '-q', '--filter', `label=fnode.tag=${tag}-exact`], {
+const containerId = execFileSync('docker', ['ps', '-q', '--filter', `label=fnode.tag=${tag}-default`], {
   encoding: 'utf8',
 })
   .trim()
@@ -96,6 +98,7 @@ const fnHeaders = { 'fn-call-id': 'bench', 'fn-deadline': new Date(Date.now() + 
 const rows: (string | number)[][] = [];
 const ratios: string[] = [];
 const sockPath = join(iofs, 'lsnr.sock');
+const proxy = await startBareProxy(sockPath, fnHeaders);
 for (const concurrency of [1, 8]) {
   const common = { body: BODY, concurrency, durationMs: DURATION_MS };
   const floor = summarize(
@@ -107,6 +110,14 @@ for (const concurrency of [1, 8]) {
       headers: { ...fnHeaders, 'content-type': 'application/json' },
     }),
   );
+  const bare = summarize(
+    await loadInWorker('bare proxy', {
+      ...common,
+      origin: proxy.url,
+      path: '/',
+      headers: { 'content-type': 'application/json' },
+    }),
+  );
   const ours = summarize(
     await loadInWorker('fnode', {
       ...common,
@@ -115,23 +126,24 @@ for (const concurrency of [1, 8]) {
       headers: { 'content-type': 'application/json' },
     }),
   );
-  const timed = summarize(
-    await loadInWorker('fnode, timed logs', {
+  const exact = summarize(
+    await loadInWorker('fnode, exact logs', {
       ...common,
-      origin: timedFnode.url,
-      path: `/invoke/${timedHot.id}`,
+      origin: exactFnode.url,
+      path: `/invoke/${exactHot.id}`,
       headers: { 'content-type': 'application/json' },
     }),
   );
   rows.push([`direct socket, c=${concurrency}`, floor.rate, floor.p50, floor.p99, '']);
   for (const [label, s] of [
+    [`bare Node proxy, c=${concurrency}`, bare],
     [`fnode /invoke, c=${concurrency}`, ours],
-    [`  FNODE_EXACT_CALL_LOGS=false`, timed],
+    [`  FNODE_EXACT_CALL_LOGS=true`, exact],
   ] as const) {
     rows.push([label, s.rate, s.p50, s.p99, `${((100 * s.rate) / floor.rate).toFixed(0)} % of floor`]);
   }
   ratios.push(
-    `c=${concurrency}: added p50 ${(ours.p50 - floor.p50).toFixed(3)} ms (${(timed.p50 - floor.p50).toFixed(3)} ms with timed logs), p99 ${ours.p99.toFixed(2)} ms, rate ${((100 * ours.rate) / floor.rate).toFixed(0)} % of floor`,
+    `c=${concurrency}: added p50 ${(ours.p50 - floor.p50).toFixed(3)} ms (${(exact.p50 - floor.p50).toFixed(3)} ms with exact logs), p99 ${ours.p99.toFixed(2)} ms, rate ${((100 * ours.rate) / floor.rate).toFixed(0)} % of floor; a bare Node proxy adds ${(bare.p50 - floor.p50).toFixed(3)} ms, fnode ${(ours.p50 - bare.p50).toFixed(3)} ms more`,
   );
 }
 const hotContainers = fnode.agent?.stats().containers ?? 0;
@@ -162,10 +174,11 @@ console.log(
   `\ncold start ratio: ${(med(coldOurs) / med(coldBare)).toFixed(2)}x bare docker run (target <= 1.2x)`,
 );
 
+await proxy.close();
 await api.close();
-await timedApi.close();
+await exactApi.close();
 await fnode.close();
-await timedFnode.close();
+await exactFnode.close();
 rmSync(dir, { recursive: true, force: true });
 
 async function bareDockerRun(): Promise<number> {

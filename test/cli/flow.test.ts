@@ -123,11 +123,14 @@ describe('fnode init -> build -> deploy -> invoke -> calls, on a real fnode and 
     const viaTrigger = await http(server.url, 'GET', `/t/${app}/${name}`);
     assert.equal(viaTrigger.status, 200);
 
-    // calls: list, get, logs
-    const calls = await fnode(['call', 'list', app, name, '--output', 'json', ...api]);
-    assert.equal(calls.code, 0, show(calls));
-    const listed = calls.json<{ id: string; status: string }[]>();
-    assert.ok(listed.length >= 2);
+    // calls: list, get, logs. Call records are written after the answer (batched, off the hot
+    // path), so the three calls show up shortly after.
+    const listed = await eventually(async () => {
+      const calls = await fnode(['call', 'list', app, name, '--output', 'json', ...api]);
+      assert.equal(calls.code, 0, show(calls));
+      const items = calls.json<{ id: string; status: string }[]>();
+      return items.length >= 3 ? items : undefined;
+    }, 10_000);
     assert.equal(listed.find((c) => c.id === callId)?.status, 'success');
     const table = await fnode(['call', 'list', app, name, ...api]);
     assert.match(table.stdout, /^ID\s+STATUS\s+CREATED\s+STARTED\s+COMPLETED\s+ERROR\n/);
@@ -140,8 +143,10 @@ describe('fnode init -> build -> deploy -> invoke -> calls, on a real fnode and 
     const gotTable = await fnode(['call', 'get', app, name, callId, ...api]);
     assert.match(gotTable.stdout, new RegExp(`^id:\\s+${callId}$`, 'm'));
 
-    const logs = await fnode(['call', 'logs', app, name, callId, ...api]);
-    assert.equal(logs.code, 0, show(logs));
+    const logs = await eventually(async () => {
+      const r = await fnode(['call', 'logs', app, name, callId, ...api]);
+      return r.code === 0 ? r : undefined;
+    }, 10_000);
     assert.match(logs.stdout, /Inside Node Hello World function/);
 
     const missingCall = await fnode(['call', 'logs', app, name, 'nosuchcall', ...api]);

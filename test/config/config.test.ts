@@ -3,19 +3,19 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 
 describe('configuration from the environment', () => {
-  it('defaults: exact call logs, call stats, a 50 ms launch grace, a 10 s async lease', () => {
+  it('defaults: call logs by arrival time as Fn, call stats, a 50 ms launch grace, a 10 s async lease', () => {
     const c = loadConfig({}, '/srv/fnode');
-    assert.equal(c.agent.exactCallLogs, true);
+    assert.equal(c.agent.exactCallLogs, false);
     assert.equal(c.telemetry.callStats, true);
     assert.equal(c.agent.launchGraceMsecs, 50);
     assert.equal(c.async.leaseMsecs, 10_000);
   });
 
   it('reads FNODE_EXACT_CALL_LOGS and FNODE_ASYNC_LEASE_MSECS', () => {
-    const c = loadConfig({ FNODE_EXACT_CALL_LOGS: 'false', FNODE_ASYNC_LEASE_MSECS: '2500' }, '/srv');
-    assert.equal(c.agent.exactCallLogs, false);
+    const c = loadConfig({ FNODE_EXACT_CALL_LOGS: 'true', FNODE_ASYNC_LEASE_MSECS: '2500' }, '/srv');
+    assert.equal(c.agent.exactCallLogs, true);
     assert.equal(c.async.leaseMsecs, 2500);
-    assert.equal(loadConfig({ FNODE_EXACT_CALL_LOGS: 'TRUE' }, '/srv').agent.exactCallLogs, true);
+    assert.equal(loadConfig({ FNODE_EXACT_CALL_LOGS: 'FALSE' }, '/srv').agent.exactCallLogs, false);
   });
 
   it('refuses a value that is not a boolean or below a minimum, naming the variable', () => {

@@ -178,22 +178,45 @@ describe('sync invoke through /invoke/{fn_id} on real containers', {
     assert.ok(rec.created_at <= rec.started_at && rec.started_at <= rec.completed_at);
   });
 
-  it('attributes every output line to the call that wrote it, over many hot calls', async () => {
+  const logOf = (url: string, fnId: string, id: string) =>
+    eventually(async () => {
+      const r = await http(url, 'GET', `/v2/fns/${fnId}/calls/${id}/log`, undefined, {
+        accept: 'text/plain',
+      });
+      return r.status === 200 ? r.text : undefined;
+    });
+
+  it('keeps the lines of each call in its log, by arrival time as Fn (the default)', async () => {
     const { fnId } = await createFn(base, 'fnode-test/logs');
-    const ids: string[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 5; i++) {
       const res = await http(base, 'POST', `/invoke/${fnId}`, '3');
       assert.equal(res.status, 200);
-      ids.push(String(res.headers['fn-call-id']));
-    }
-    for (const id of ids) {
-      const log = await eventually(async () => {
-        const r = await http(base, 'GET', `/v2/fns/${fnId}/calls/${id}/log`, undefined, {
-          accept: 'text/plain',
-        });
-        return r.status === 200 ? r.text : undefined;
-      });
+      const log = await logOf(base, fnId, String(res.headers['fn-call-id']));
       assert.deepEqual(log.split('\n').filter(Boolean).sort(), ['line 1', 'line 2', 'line 3', 'stdout line']);
+    }
+  });
+
+  it('with FNODE_EXACT_CALL_LOGS=true, attributes every line to its call over many back-to-back calls', async () => {
+    const exact = await startTestFnode({ FNODE_EXACT_CALL_LOGS: 'true' });
+    try {
+      const { fnId } = await createFn(exact.url, 'fnode-test/logs');
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await http(exact.url, 'POST', `/invoke/${fnId}`, '3');
+        assert.equal(res.status, 200);
+        ids.push(String(res.headers['fn-call-id']));
+      }
+      for (const id of ids) {
+        const log = await logOf(exact.url, fnId, id);
+        assert.deepEqual(log.split('\n').filter(Boolean).sort(), [
+          'line 1',
+          'line 2',
+          'line 3',
+          'stdout line',
+        ]);
+      }
+    } finally {
+      await exact.stop();
     }
   });
 

@@ -83,9 +83,15 @@ describe('syslog (seed 000) into a real rsyslog', {
     }
   });
 
-  it('sends lines written between calls (after the answer and its drain) without a call id', async () => {
-    const { appId, fnId } = await appWithFn(fnode, `tcp://127.0.0.1:${rs.tcpPort}`, 'fnode-test/late-logs');
-    const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, 'during the call');
+  it('with FNODE_EXACT_CALL_LOGS=true, sends lines written between calls without a call id', async (t) => {
+    // By default a line 50 ms after the answer still counts as the call's (Fn's arrival time).
+    const exact = await startTestFnode({
+      FNODE_SYSLOG_TLS_CA_FILE: rs.caFile,
+      FNODE_EXACT_CALL_LOGS: 'true',
+    });
+    t.after(() => exact.stop());
+    const { appId, fnId } = await appWithFn(exact, `tcp://127.0.0.1:${rs.tcpPort}`, 'fnode-test/late-logs');
+    const res = await http(exact.url, 'POST', `/invoke/${fnId}`, 'during the call');
     assert.equal(res.status, 200);
     assert.equal(res.text, 'ok');
     const callId = String(res.headers['fn-call-id']);

@@ -36,12 +36,16 @@ interface Report {
 describe('legacy formats on real containers', { skip: !docker && 'Docker is not reachable' }, () => {
   let fnode: TestFnode;
   let base: string;
+  /** A server with exact call logs (FNODE_EXACT_CALL_LOGS=true), for back-to-back calls. */
+  let exact: TestFnode;
   before(async () => {
     fnode = await startTestFnode();
     base = fnode.url;
+    exact = await startTestFnode({ FNODE_EXACT_CALL_LOGS: 'true' });
   });
   after(async () => {
     await fnode?.stop();
+    await exact?.stop();
   });
 
   const call = (app: string, path: string, body: string, headers: Record<string, string> = {}) =>
@@ -165,17 +169,17 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
         assert.equal(last?.env['FN_FORMAT'], format);
       });
 
-      it('gives each of back-to-back calls exactly its own stderr line as its log', async () => {
-        const { app, path } = await createRoute(base, { image: IMAGE, format });
+      it('with FNODE_EXACT_CALL_LOGS=true, gives each of back-to-back calls exactly its own stderr line', async () => {
+        const { app, path } = await createRoute(exact.url, { image: IMAGE, format });
         const ids: string[] = [];
         for (let i = 0; i < 15; i++) {
-          const res = await call(app, path, `b2b ${i}`);
+          const res = await http(exact.url, 'POST', `/r/${app}${path}`, `b2b ${i}`);
           assert.equal(res.status, 200, res.text);
           ids.push(callIdOf(res.headers));
         }
         for (const [i, id] of ids.entries()) {
-          await v1Call(base, app, id);
-          assert.equal(await v1Log(base, app, id), `${format} log b2b ${i}\n`, `call ${i}`);
+          await v1Call(exact.url, app, id);
+          assert.equal(await v1Log(exact.url, app, id), `${format} log b2b ${i}\n`, `call ${i}`);
         }
       });
 

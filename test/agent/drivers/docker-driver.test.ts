@@ -121,6 +121,7 @@ describe('DockerDriver', { skip }, () => {
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: tag,
       FN_IOFS_PATH: iofsBase,
+      FNODE_EXACT_CALL_LOGS: 'true',
     }).agent;
     driver = new DockerDriver({ config, instanceId: randomUUID() });
     buildExtraImages();

@@ -24,6 +24,14 @@ interface Pending {
 export const MARK_TIMEOUT_MS = 1000;
 /** Without a barrier: how long a cleared listener still gets the lines of its call. */
 export const LINGER_MS = 100;
+/**
+ * Without a barrier a call's log is complete once its output has been quiet this long (its
+ * late lines come 0.1-2 ms after the answer on an idle machine, more under load; an async
+ * call holds its runner slot this long)...
+ */
+export const QUIET_MS = 20;
+/** ...or once this long has passed since the call's end, whatever still comes. */
+export const QUIET_MAX_MS = LINGER_MS;
 
 /**
  * Routes a container's attached output, line by line, to the listener of the call that wrote it.
@@ -146,7 +154,7 @@ export class OutputRouter {
       }, LINGER_MS);
       this.lingerTimer.unref();
     }
-    return this.quietFor(2, 50);
+    return this.quietFor(QUIET_MS, QUIET_MAX_MS);
   }
 
   /**
@@ -161,7 +169,7 @@ export class OutputRouter {
   drain(maxMs = MARK_TIMEOUT_MS): Promise<void> {
     if (this.isEnded) return Promise.resolve();
     const p = this.mark(undefined, maxMs);
-    return p ? this.waitFor(p) : this.quietFor(2, Math.min(50, maxMs));
+    return p ? this.waitFor(p) : this.quietFor(QUIET_MS, Math.min(QUIET_MAX_MS, maxMs));
   }
 
   /** Stops reading (the container is being removed). */
