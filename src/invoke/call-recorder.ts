@@ -46,13 +46,23 @@ export class CallRecorder {
     this.calls = [];
     this.logs = [];
     if (calls.length === 0 && logs.length === 0) return this.writing;
+    // Logs first: a client that sees a call's record (polling it until it is final) finds its
+    // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
+      for (const [id, log] of logs) {
+        try {
+          await this.opts.store.insertLog(id, log);
+        } catch (err) {
+          this.opts.onError?.(err, [id]);
+        }
+      }
       try {
         if (calls.length > 0) await this.opts.store.insertCalls(calls);
-        for (const [id, log] of logs) await this.opts.store.insertLog(id, log);
       } catch (err) {
-        const ids = new Set([...calls.map((c) => c.id), ...logs.map(([id]) => id)]);
-        this.opts.onError?.(err, [...ids]);
+        this.opts.onError?.(
+          err,
+          calls.map((c) => c.id),
+        );
       }
     });
     return this.writing;

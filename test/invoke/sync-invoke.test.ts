@@ -167,13 +167,15 @@ describe('sync invoke through /invoke/{fn_id} on real containers', {
     });
     assert.equal(bad.status, 406);
 
-    const list = await http(base, 'GET', `/v2/fns/${fnId}/calls`);
-    assert.equal(list.status, 200);
-    const items = list.json<{
-      items: { id: string; status: string; created_at: string; started_at: string; completed_at: string }[];
-    }>().items;
-    const rec = items.find((c) => c.id === callId);
-    assert.ok(rec);
+    // The log is written just before the record.
+    const rec = await eventually(async () => {
+      const list = await http(base, 'GET', `/v2/fns/${fnId}/calls`);
+      assert.equal(list.status, 200);
+      const items = list.json<{
+        items: { id: string; status: string; created_at: string; started_at: string; completed_at: string }[];
+      }>().items;
+      return items.find((c) => c.id === callId);
+    });
     assert.equal(rec.status, 'success');
     assert.ok(rec.created_at <= rec.started_at && rec.started_at <= rec.completed_at);
   });
