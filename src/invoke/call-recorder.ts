@@ -49,11 +49,16 @@ export class CallRecorder {
     // Logs first: a client that sees a call's record (polling it until it is final) finds its
     // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
-      for (const [id, log] of logs) {
+      for (const [i, [id, log]] of logs.entries()) {
         try {
           await this.opts.store.insertLog(id, log);
         } catch (err) {
-          this.opts.onError?.(err, [id]);
+          // The store is likely down: the batch's other logs are not tried, one report for all.
+          this.opts.onError?.(
+            err,
+            logs.slice(i).map(([logId]) => logId),
+          );
+          break;
         }
       }
       try {

@@ -84,11 +84,14 @@ describe('CallRecorder on a real SQLite datastore', () => {
     });
     const a = call('F3');
     const b = call('F3');
+    const c = call('F3');
     recorder.record(a, 'lost\n');
     recorder.record(b);
+    recorder.record(c, 'lost too\n');
     await recorder.flush();
-    assert.deepEqual(failed, [[a.id]]);
+    assert.deepEqual(failed, [[a.id, c.id]]);
     assert.equal((await ds.getCallById(a.id)).id, a.id);
     assert.equal((await ds.getCallById(b.id)).id, b.id);
+    assert.equal((await ds.getCallById(c.id)).id, c.id);
   });
 });
