@@ -50,6 +50,12 @@ export interface IdempotencyClaim {
 }
 
 /** The stored response of an async call. */
+/** A call's log, as stored. */
+export interface CallLog {
+  callId: string;
+  log: string;
+}
+
 export interface CallResponse {
   status: number;
   headers: Record<string, string | string[]>;
@@ -158,8 +164,8 @@ export interface Datastore {
   /** Throws CallResponseNotFound. */
   getCallResponse(callId: string): Promise<CallResponse>;
 
-  /** Stores a call's log, overwriting. */
-  insertLog(callId: string, log: string): Promise<void>;
+  /** Stores calls' logs, overwriting; many at once (the recorder's batches). */
+  insertLogs(logs: readonly CallLog[]): Promise<void>;
   /** Throws CallLogNotFound. */
   getLog(callId: string): Promise<string>;
 

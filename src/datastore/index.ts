@@ -5,6 +5,7 @@ import type { Datastore } from './datastore.js';
 export type {
   AppFilter,
   CallFilter,
+  CallLog,
   CallResponse,
   Datastore,
   DeadLetterFilter,

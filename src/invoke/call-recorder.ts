@@ -1,8 +1,8 @@
-import type { Datastore } from '../datastore/index.js';
+import type { CallLog, Datastore } from '../datastore/index.js';
 import type { Call } from '../models/index.js';
 
 export interface CallRecorderOptions {
-  store: Pick<Datastore, 'insertCalls' | 'insertLog'>;
+  store: Pick<Datastore, 'insertCalls' | 'insertLogs'>;
   /** How long a record may wait before its batch is written. */
   flushMs?: number;
   maxBatch?: number;
@@ -12,11 +12,12 @@ export interface CallRecorderOptions {
 
 /**
  * Writes call records and logs off the invoke path: calls are queued in memory and written in
- * batches, one multi-row insert per flush, so no response ever waits on the database.
+ * batches, one multi-row insert of logs and one of records per flush, so no response ever waits
+ * on the database.
  */
 export class CallRecorder {
   private calls: Call[] = [];
-  private logs: [string, string][] = [];
+  private logs: CallLog[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly flushMs: number;
@@ -29,7 +30,7 @@ export class CallRecorder {
 
   record(call: Call, log?: string): void {
     this.calls.push(call);
-    if (log !== undefined) this.logs.push([call.id, log]);
+    if (log !== undefined) this.logs.push({ callId: call.id, log });
     if (this.calls.length >= this.maxBatch) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
@@ -49,17 +50,13 @@ export class CallRecorder {
     // Logs first: a client that sees a call's record (polling it until it is final) finds its
     // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
-      for (const [i, [id, log]] of logs.entries()) {
-        try {
-          await this.opts.store.insertLog(id, log);
-        } catch (err) {
-          // The store is likely down: the batch's other logs are not tried, one report for all.
-          this.opts.onError?.(
-            err,
-            logs.slice(i).map(([logId]) => logId),
-          );
-          break;
-        }
+      try {
+        if (logs.length > 0) await this.opts.store.insertLogs(logs);
+      } catch (err) {
+        this.opts.onError?.(
+          err,
+          logs.map((l) => l.callId),
+        );
       }
       try {
         if (calls.length > 0) await this.opts.store.insertCalls(calls);

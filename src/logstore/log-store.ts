@@ -1,12 +1,12 @@
-import type { Datastore } from '../datastore/index.js';
+import type { CallLog, Datastore } from '../datastore/index.js';
 
 /**
  * Where call logs live (Fn's `FN_LOGSTORE_URL`; by default the datastore's `logs` table). Logs
  * arrive already capped at FN_MAX_LOG_SIZE_BYTES with Fn's truncation marker (LogBuffer).
  */
 export interface LogStore {
-  /** Stores (or replaces) a call's log. */
-  insertLog(callId: string, log: string): Promise<void>;
+  /** Stores (or replaces) calls' logs, many at once. */
+  insertLogs(logs: readonly CallLog[]): Promise<void>;
   /** A call's log; throws ApiError CallLogNotFound (404) when there is none. */
   getLog(callId: string): Promise<string>;
   /** Releases what the store opened itself (not a shared datastore). */
@@ -15,21 +15,21 @@ export interface LogStore {
 
 /** The datastore adapter. `owned` closes the datastore with the log store. */
 export function datastoreLogStore(
-  ds: Pick<Datastore, 'insertLog' | 'getLog' | 'close'>,
+  ds: Pick<Datastore, 'insertLogs' | 'getLog' | 'close'>,
   owned = false,
 ): LogStore {
   return {
-    insertLog: (callId, log) => ds.insertLog(callId, log),
+    insertLogs: (logs) => ds.insertLogs(logs),
     getLog: (callId) => ds.getLog(callId),
     close: () => (owned ? ds.close() : Promise.resolve()),
   };
 }
 
 /** A datastore whose log methods go to `logs` (so every user of the datastore sees one log store). */
-export function withLogStore<T extends Pick<Datastore, 'insertLog' | 'getLog'>>(ds: T, logs: LogStore): T {
+export function withLogStore<T extends Pick<Datastore, 'insertLogs' | 'getLog'>>(ds: T, logs: LogStore): T {
   return new Proxy(ds, {
     get(target, prop) {
-      if (prop === 'insertLog') return logs.insertLog;
+      if (prop === 'insertLogs') return logs.insertLogs;
       if (prop === 'getLog') return logs.getLog;
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;

@@ -171,7 +171,7 @@ export class CallExecutor {
     if (agentCall.startedAt) outcome.startedAt = agentCall.startedAt;
     await agentCall.logsDone;
     if (agentCall.stats && agentCall.stats.length > 0) outcome.stats = agentCall.stats;
-    if (!log.isEmpty) await ds.insertLog(call.id, log.toString());
+    if (!log.isEmpty) await ds.insertLogs([{ callId: call.id, log: log.toString() }]);
     if (outcome.status === 'success') {
       await ds.updateCall(running, finished(running, outcome));
       await this.ack(r);

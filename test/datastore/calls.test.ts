@@ -186,13 +186,31 @@ describeEachDialect('datastore calls and logs', (ctx) => {
   it('stores, overwrites and reads logs', async () => {
     const id = newId();
     await rejectsWith(ctx.ds.getLog(id), 404, 'Call log not found');
-    await ctx.ds.insertLog(id, 'first line\n');
+    await ctx.ds.insertLogs([{ callId: id, log: 'first line\n' }]);
     assert.equal(await ctx.ds.getLog(id), 'first line\n');
     const big = 'log ü line\n'.repeat(30_000);
-    await ctx.ds.insertLog(id, big);
+    await ctx.ds.insertLogs([{ callId: id, log: big }]);
     assert.equal(await ctx.ds.getLog(id), big);
-    await ctx.ds.insertLog(id, '');
+    await ctx.ds.insertLogs([{ callId: id, log: '' }]);
     assert.equal(await ctx.ds.getLog(id), '');
+    await ctx.ds.insertLogs([]);
+    await rejectsWith(ctx.ds.insertLogs([{ callId: '', log: 'x' }]), 400, 'Missing call ID');
+  });
+
+  it('stores a batch of logs in one go, overwriting, each its own value as batch sizes repeat', async () => {
+    for (let round = 0; round < 3; round++) {
+      const logs = Array.from({ length: 4 }, (_, i) => ({
+        callId: newId(),
+        log: `round ${round} log ${i}\n`,
+      }));
+      await ctx.ds.insertLogs(logs);
+      for (const l of logs) assert.equal(await ctx.ds.getLog(l.callId), l.log);
+    }
+    const ids = Array.from({ length: 1203 }, () => newId());
+    await ctx.ds.insertLogs(ids.map((callId) => ({ callId, log: 'old' })));
+    await ctx.ds.insertLogs(ids.map((callId, i) => ({ callId, log: `new ${i}` })));
+    assert.equal(await ctx.ds.getLog(ids[0]!), 'new 0');
+    assert.equal(await ctx.ds.getLog(ids[1202]!), 'new 1202');
   });
 
   it('rejects a malformed call cursor', async () => {

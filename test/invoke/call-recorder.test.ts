@@ -31,13 +31,13 @@ describe('CallRecorder on a real SQLite datastore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes a batch of records and logs, each log before the records, so a visible call has its log', async () => {
+  it('writes a batch of records and logs, the logs first, so a visible call has its log', async () => {
     const order: string[] = [];
     const recorder = new CallRecorder({
       store: {
-        insertLog: async (id, log) => {
-          await ds.insertLog(id, log);
-          order.push(`log ${id}`);
+        insertLogs: async (logs) => {
+          await ds.insertLogs(logs);
+          order.push(`logs ${logs.map((l) => l.callId).join(' ')}`);
         },
         insertCalls: async (calls) => {
           await ds.insertCalls(calls);
@@ -51,7 +51,7 @@ describe('CallRecorder on a real SQLite datastore', () => {
     recorder.record(calls[1]!);
     recorder.record(calls[2]!, 'third\n');
     await recorder.flush();
-    assert.deepEqual(order, [`log ${calls[0]!.id}`, `log ${calls[2]!.id}`, 'calls 3']);
+    assert.deepEqual(order, [`logs ${calls[0]!.id} ${calls[2]!.id}`, 'calls 3']);
     for (const c of calls) assert.equal((await ds.getCallById(c.id)).status, 'success');
     assert.equal(await ds.getLog(calls[0]!.id), 'first\n');
     await assert.rejects(ds.getLog(calls[1]!.id), /Call log not found/);
@@ -75,7 +75,7 @@ describe('CallRecorder on a real SQLite datastore', () => {
     const failed: string[][] = [];
     const recorder = new CallRecorder({
       store: {
-        insertLog: async () => {
+        insertLogs: async () => {
           throw new Error('log store is down');
         },
         insertCalls: (calls) => ds.insertCalls(calls),

@@ -341,7 +341,7 @@ describe('v1 API', () => {
       const now = Date.now();
       const calls = [mk('/a', now - 3000), mk('/b', now - 2000), mk('/a', now - 1000)];
       await s.ds.insertCalls(calls);
-      await s.ds.insertLog(calls[0]!.id, 'line 1\nline 2\n');
+      await s.ds.insertLogs([{ callId: calls[0]!.id, log: 'line 1\nline 2\n' }]);
       const list = await send(s.app, 'GET', `/v1/apps/${name}/calls`);
       assert.equal(list.status, 200);
       assert.equal(list.body.message, 'Successfully listed calls');

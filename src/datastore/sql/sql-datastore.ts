@@ -4,6 +4,7 @@ import type { App, AppPatch, Call, Fn, FnPatch, Route, Trigger, TriggerPatch } f
 import type {
   AppFilter,
   CallFilter,
+  CallLog,
   CallResponse,
   Datastore,
   DeadLetterFilter,
@@ -180,8 +181,8 @@ export class SqlDatastore implements Datastore {
     return this.asyncCalls.getResponse(callId);
   }
 
-  insertLog(callId: string, log: string): Promise<void> {
-    return this.logs.insert(callId, log);
+  insertLogs(logs: readonly CallLog[]): Promise<void> {
+    return this.logs.insertMany(logs);
   }
   getLog(callId: string): Promise<string> {
     return this.logs.get(callId);
