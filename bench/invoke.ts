@@ -33,7 +33,9 @@ const fnodeAt = (sub: string, extra: Record<string, string> = {}) => {
     },
     join(dir, sub),
   );
-  return startFnode({ config, logger: pino({ level: 'warn' }), host: '127.0.0.1' });
+  // The server's own log level (FN_LOG_LEVEL, info by default), written where no one reads it.
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: '/dev/null', sync: false }));
+  return startFnode({ config, logger, host: '127.0.0.1' });
 };
 const fnode = await fnodeAt('default');
 // The same server with FNODE_EXACT_CALL_LOGS=true: what the exact log routing costs.

@@ -13,6 +13,7 @@ import { openApiRoute, registerOpenApi } from './openapi.js';
 import { parseQuery } from './query-parser.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
+import { RequestLogController } from './request-log.js';
 
 /** A route family registered in its own scope, e.g. `{ plugin: invokeRoutes, options: {...} }`. */
 export interface ServerPlugin {
@@ -45,6 +46,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const maxRequestSize = opts.maxRequestSize ?? 0;
   const app = Fastify({
     ...loggerOptions(opts.logger),
+    logController: new RequestLogController(),
     bodyLimit: bodyLimitFor(maxRequestSize),
     routerOptions: {
       // Over-long ids must reach the handlers, which answer the entity's 404.

@@ -96,6 +96,62 @@ describe('server logs and call logs', { skip: !docker && 'Docker is not reachabl
     }
   });
 
+  it('at info, logs control-plane requests but not each invocation (its call record and metrics count it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fnode-logs-info-'));
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n'))
+          if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const config = loadConfig(
+      {
+        FN_PORT: '0',
+        FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
+        FN_DOCKER_NETWORKS: 'none',
+        FN_CONTAINER_LABEL_TAG: `fnode-test-${randomUUID().slice(0, 8)}`,
+      },
+      dir,
+    );
+    assert.equal(config.logLevel, 'info');
+    const fnode = await startFnode({
+      config,
+      logger: pino({ level: config.logLevel }, sink),
+      host: '127.0.0.1',
+    });
+    try {
+      const { appName, fnId, appId } = await createFn(fnode.url, 'fnode-test/hello');
+      await http(fnode.url, 'POST', '/v2/triggers', {
+        app_id: appId,
+        fn_id: fnId,
+        name: 'hello',
+        type: 'http',
+        source: '/hello',
+      });
+      const invoked = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{}');
+      assert.equal(invoked.status, 200);
+      assert.equal((await http(fnode.url, 'GET', `/t/${appName}/hello`)).status, 200);
+      assert.equal((await http(fnode.url, 'GET', '/v2/apps')).status, 200);
+      const urlOf = (l: Record<string, unknown>) => (l['req'] as { url?: string } | undefined)?.url;
+      const appsReq = lines.find((l) => l['msg'] === 'incoming request' && urlOf(l) === '/v2/apps');
+      assert.ok(appsReq, 'the control-plane request is logged at info');
+      const listed = await eventually(() =>
+        lines.find((l) => l['msg'] === 'request completed' && l['reqId'] === appsReq['reqId']),
+      );
+      assert.equal(listed['level'], 30);
+      const urls = lines.filter((l) => l['msg'] === 'incoming request').map(urlOf);
+      assert.ok(urls.includes('/v2/apps') && urls.includes('/v2/fns'), urls.join(' '));
+      assert.ok(!urls.some((u) => /^\/(invoke|t)\//.test(u ?? '')), urls.join(' '));
+      const invokeLines = lines.filter((l) => l['call_id'] === invoked.headers['fn-call-id']);
+      assert.deepEqual(invokeLines, []);
+    } finally {
+      await fnode.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('caps a call log with the truncation marker and stores it in the FN_LOGSTORE_URL database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fnode-logstore-'));
     const logsUrl = `sqlite3://${join(dir, 'logs.db')}`;
