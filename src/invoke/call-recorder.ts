@@ -50,23 +50,31 @@ export class CallRecorder {
     // Logs first: a client that sees a call's record (polling it until it is final) finds its
     // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
-      try {
-        if (logs.length > 0) await this.opts.store.insertLogs(logs);
-      } catch (err) {
-        this.opts.onError?.(
-          err,
-          logs.map((l) => l.callId),
-        );
-      }
-      try {
-        if (calls.length > 0) await this.opts.store.insertCalls(calls);
-      } catch (err) {
-        this.opts.onError?.(
-          err,
-          calls.map((c) => c.id),
-        );
-      }
+      await this.attempt(
+        logs,
+        (l) => l.callId,
+        (batch) => this.opts.store.insertLogs(batch),
+      );
+      await this.attempt(
+        calls,
+        (c) => c.id,
+        (batch) => this.opts.store.insertCalls(batch),
+      );
     });
     return this.writing;
+  }
+
+  /** Writes a non-empty batch; a failure is reported with the batch's call ids, never thrown. */
+  private async attempt<T>(
+    batch: T[],
+    idOf: (item: T) => string,
+    write: (batch: T[]) => Promise<void>,
+  ): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      await write(batch);
+    } catch (err) {
+      this.opts.onError?.(err, batch.map(idOf));
+    }
   }
 }

@@ -13,32 +13,46 @@ import { createFn, dockerAvailable, eventually, http, startTestFnode } from '../
 
 const docker = dockerAvailable();
 
+/** A server on a fresh SQLite file whose pino lines (at FN_LOG_LEVEL) are parsed into `lines`. */
+async function startLoggingFnode(env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'fnode-logs-'));
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n'))
+        if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  const config = loadConfig(
+    {
+      FN_PORT: '0',
+      FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
+      FN_DOCKER_NETWORKS: 'none',
+      FN_CONTAINER_LABEL_TAG: `fnode-test-${randomUUID().slice(0, 8)}`,
+      ...env,
+    },
+    dir,
+  );
+  const fnode = await startFnode({
+    config,
+    logger: pino({ level: config.logLevel }, sink),
+    host: '127.0.0.1',
+  });
+  return {
+    fnode,
+    lines,
+    config,
+    stop: async () => {
+      await fnode.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('server logs and call logs', { skip: !docker && 'Docker is not reachable' }, () => {
   it('writes structured pino lines at FN_LOG_LEVEL; every line about a call has its call_id', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fnode-logs-'));
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n'))
-          if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
-        done();
-      },
-    });
-    const config = loadConfig(
-      {
-        FN_PORT: '0',
-        FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
-        FN_DOCKER_NETWORKS: 'none',
-        FN_CONTAINER_LABEL_TAG: `fnode-test-${randomUUID().slice(0, 8)}`,
-        FN_LOG_LEVEL: 'debug',
-      },
-      dir,
-    );
-    const fnode = await startFnode({
-      config,
-      logger: pino({ level: config.logLevel }, sink),
-      host: '127.0.0.1',
-    });
+    const { fnode, lines, stop } = await startLoggingFnode({ FN_LOG_LEVEL: 'debug' });
     try {
       const { appId, appName, fnId } = await createFn(fnode.url, 'fnode-test/logs');
       const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, '2');
@@ -91,36 +105,13 @@ describe('server logs and call logs', { skip: !docker && 'Docker is not reachabl
         'no request starts with a call id',
       );
     } finally {
-      await fnode.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   });
 
   it('at info, logs control-plane requests but not each invocation (its call record and metrics count it)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fnode-logs-info-'));
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n'))
-          if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
-        done();
-      },
-    });
-    const config = loadConfig(
-      {
-        FN_PORT: '0',
-        FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
-        FN_DOCKER_NETWORKS: 'none',
-        FN_CONTAINER_LABEL_TAG: `fnode-test-${randomUUID().slice(0, 8)}`,
-      },
-      dir,
-    );
+    const { fnode, lines, config, stop } = await startLoggingFnode({});
     assert.equal(config.logLevel, 'info');
-    const fnode = await startFnode({
-      config,
-      logger: pino({ level: config.logLevel }, sink),
-      host: '127.0.0.1',
-    });
     try {
       const { appName, fnId, appId } = await createFn(fnode.url, 'fnode-test/hello');
       await http(fnode.url, 'POST', '/v2/triggers', {
@@ -147,8 +138,7 @@ describe('server logs and call logs', { skip: !docker && 'Docker is not reachabl
       const invokeLines = lines.filter((l) => l['call_id'] === invoked.headers['fn-call-id']);
       assert.deepEqual(invokeLines, []);
     } finally {
-      await fnode.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   });
 
