@@ -1,5 +1,6 @@
 import { parseDbUrl } from '../datastore/index.js';
 import type { BusOptions, InvalidationBus } from './invalidation-bus.js';
+import { MysqlInvalidationBus } from './mysql-bus.js';
 import { PgInvalidationBus } from './pg-bus.js';
 import { RedisInvalidationBus } from './redis-bus.js';
 
@@ -9,8 +10,8 @@ const CHANNEL = 'fnode_lookup_invalidate';
 
 /**
  * The bus of a cluster's shared services: Redis pub/sub when the queue is on Redis, else
- * PostgreSQL LISTEN/NOTIFY when the datastore is PostgreSQL. None for SQLite (one node) or
- * MySQL, where lookups follow writes of other nodes within the cache's time limit.
+ * PostgreSQL LISTEN/NOTIFY or a polled table on MySQL, by the datastore. None for SQLite (one
+ * node).
  */
 export async function createInvalidationBus(
   where: { mqUrl: string; dbUrl: string; redisPrefix?: string | undefined },
@@ -22,5 +23,6 @@ export async function createInvalidationBus(
   }
   const target = parseDbUrl(where.dbUrl);
   if (target.kind === 'postgres') return PgInvalidationBus.connect(target.connectionString, CHANNEL, opts);
+  if (target.kind === 'mysql') return MysqlInvalidationBus.connect(target, opts);
   return undefined;
 }

@@ -1,5 +1,5 @@
-// Two fnode nodes on one PostgreSQL datastore and one Redis queue: what an operator gets when
-// one machine is no longer enough.
+// Two fnode nodes on one PostgreSQL datastore and one Redis queue, on PostgreSQL alone, and on
+// MariaDB alone: what an operator gets when one machine is no longer enough.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -7,10 +7,13 @@ import type { Call } from '../../src/models/index.js';
 import {
   deleteRedisKeys,
   type FreshDatabase,
+  freshMysqlDatabase,
   freshPgDatabase,
+  mysqlUnavailable,
   pgUnavailable,
   REDIS_URL,
   redisUnavailable,
+  withMysql,
   withPg,
 } from '../helpers/databases.js';
 import {
@@ -27,6 +30,8 @@ const docker = dockerAvailable();
 
 const down = (await pgUnavailable()) ?? (await redisUnavailable());
 if (down && process.env['CI'] === 'true') throw new Error(down);
+const mysqlDown = await mysqlUnavailable();
+if (mysqlDown && process.env['CI'] === 'true') throw new Error(mysqlDown);
 
 /**
  * Warms node b's lookup cache, then points the fn at an image that does not exist through node
@@ -142,5 +147,52 @@ describe('two nodes on one PostgreSQL datastore and queue (no Redis)', {
     // The listener reconnects within about a second.
     await new Promise((r) => setTimeout(r, 1500));
     await editReachesOtherNode(a, b);
+  });
+});
+
+describe('two nodes on one MariaDB datastore and queue', {
+  skip: (!docker && 'Docker is not reachable') || mysqlDown || false,
+}, () => {
+  let db: FreshDatabase;
+  let a: TestFnode;
+  let b: TestFnode;
+
+  before(async () => {
+    db = await freshMysqlDatabase('fnode_nodes_my');
+    a = await startTestFnode({ FN_DB_URL: db.url });
+    b = await startTestFnode({ FN_DB_URL: db.url });
+  });
+
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await db?.drop();
+  });
+
+  it('an edit on one node reaches the other node at once (a polled table), not after its 5 s cache', async () => {
+    await editReachesOtherNode(a, b);
+    // And the other way round.
+    await editReachesOtherNode(b, a);
+  });
+
+  it('keeps its table small: announcements older than a minute go', async () => {
+    const name = new URL(db.url.replace('@tcp(', '@').replace(')/', '/')).pathname.slice(1);
+    await withMysql((c) =>
+      c.query(`insert into ${name}.fnode_bus_events (node_id, at) values ('old-node', ?)`, [
+        Date.now() - 120_000,
+      ]),
+    );
+    // An edit announces itself, and the announcing node clears out the old rows.
+    const made = await http(a.url, 'POST', '/v2/apps', { name: `bus-${randomUUID().slice(0, 8)}` });
+    const edited = await http(a.url, 'PUT', `/v2/apps/${made.json<{ id: string }>().id}`, {
+      config: { A: 'b' },
+    });
+    assert.equal(edited.status, 200, edited.text);
+    await eventually(async () => {
+      const [rows] = (await withMysql((c) =>
+        c.query(`select count(*) as n from ${name}.fnode_bus_events where node_id = 'old-node'`),
+      )) as [{ n: number }[], unknown];
+      return Number(rows[0]?.n) === 0 ? true : undefined;
+    }, 3000);
   });
 });
