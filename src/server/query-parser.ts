@@ -4,6 +4,8 @@
  */
 export function parseQuery(query: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
+  // Most requests (every invocation) have no query: no URLSearchParams for them.
+  if (query === '') return out;
   for (const [k, v] of new URLSearchParams(query)) {
     if (!(k in out)) out[k] = v;
   }
