@@ -1,68 +1,26 @@
-import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { type Call, type ErrorName, decodeCursor, fail } from '../../models/index.js';
 import type { CallFilter, Page } from '../datastore.js';
+import { BatchUpsert } from './batch-upsert.js';
 import { CallValueColumns, callFromRow, callToRow } from './call-rows.js';
 import { toPage } from './codec.js';
-import type { CallsTable, Database, DialectKind } from './schema.js';
+import type { Database, DialectKind } from './schema.js';
 import { inTransaction } from './transaction.js';
 
-/** Rows per INSERT: 27 parameters each stays far below every driver's parameter limit. */
-const ROWS_PER_STATEMENT = 500;
-
-/** Batch sizes whose upsert SQL is kept: the recorder's batches mostly repeat a few sizes. */
-const CACHED_SQL_SIZES = 64;
-
 export class CallsRepo {
-  /**
-   * The upsert's SQL by row count. Building it through Kysely costs tens of microseconds a row on
-   * the event loop that serves calls; only its parameters change from batch to batch.
-   */
-  private readonly upsertSql = new Map<number, string>();
+  private readonly upsert: BatchUpsert<'calls'>;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly kind: DialectKind,
-  ) {}
+    kind: DialectKind,
+  ) {
+    this.upsert = new BatchUpsert(kind, 'calls', CallValueColumns);
+  }
 
-  /** One multi-row upsert per 500 calls; more than that share a transaction. */
+  /** One multi-row upsert per 500 calls (callToRow gives every row every column, in one order). */
   async insertMany(calls: Call[]): Promise<void> {
-    if (calls.length === 0) return;
     if (calls.some((c) => !c.id)) fail('DatastoreEmptyCallID');
-    const rows = calls.map(callToRow);
-    if (rows.length <= ROWS_PER_STATEMENT) {
-      await this.upsert(this.db, rows);
-      return;
-    }
-    await inTransaction(this.db, async (tx) => {
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        await this.upsert(tx, rows.slice(i, i + ROWS_PER_STATEMENT));
-      }
-    });
-  }
-
-  private async upsert(db: Kysely<Database>, rows: Insertable<CallsTable>[]): Promise<void> {
-    const cached = this.upsertSql.get(rows.length);
-    if (cached !== undefined) {
-      await db.executeQuery(CompiledQuery.raw(cached, rowParameters(rows)));
-      return;
-    }
-    const compiled = this.upsertQuery(db, rows).compile();
-    // Kept only when its parameters are exactly the rows' values in order, as rowParameters gives.
-    const params = rowParameters(rows);
-    const same =
-      compiled.parameters.length === params.length && compiled.parameters.every((v, i) => v === params[i]);
-    if (same && this.upsertSql.size < CACHED_SQL_SIZES) this.upsertSql.set(rows.length, compiled.sql);
-    await db.executeQuery(compiled);
-  }
-
-  private upsertQuery(db: Kysely<Database>, rows: Insertable<CallsTable>[]) {
-    const insert = db.insertInto('calls').values(rows);
-    if (this.kind === 'mysql') {
-      const values = Object.fromEntries(CallValueColumns.map((c) => [c, sql`values(${sql.ref(c)})`]));
-      return insert.onDuplicateKeyUpdate(values);
-    }
-    const excluded = Object.fromEntries(CallValueColumns.map((c) => [c, sql.ref(`excluded.${c}`)]));
-    return insert.onConflict((oc) => oc.column('id').doUpdateSet(excluded));
+    await this.upsert.run(this.db, calls.map(callToRow));
   }
 
   /** Compare-and-swap on the stored status. */
@@ -133,11 +91,4 @@ function isoFromUnix(seconds: number, error: ErrorName): string {
   const d = new Date(seconds * 1000);
   if (!Number.isFinite(d.getTime())) fail(error);
   return d.toISOString();
-}
-
-/** Every row's values in column order (callToRow gives each row every column, `id` first). */
-function rowParameters(rows: Insertable<CallsTable>[]): unknown[] {
-  const out: unknown[] = [];
-  for (const row of rows) for (const v of Object.values(row)) out.push(v);
-  return out;
 }
