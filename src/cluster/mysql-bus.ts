@@ -115,7 +115,7 @@ export class MysqlInvalidationBus implements InvalidationBus {
     let fromOthers = false;
     for (const row of rows) {
       const seq = Number(row.seq);
-      if (seq <= this.lastSeq - LOOK_BACK_ROWS || this.seen.has(seq)) continue;
+      if (this.seen.has(seq)) continue;
       this.seen.add(seq);
       this.lastSeq = Math.max(this.lastSeq, seq);
       if (row.node_id !== this.opts.nodeId) fromOthers = true;
