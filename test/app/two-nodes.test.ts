@@ -116,30 +116,36 @@ describe('two nodes on one PostgreSQL datastore and one Redis queue', {
   });
 });
 
+/**
+ * Two nodes on a fresh database of their own (datastore and queue), started before the suite's
+ * tests and stopped after them.
+ */
+function twoNodesOn(fresh: () => Promise<FreshDatabase>): { db: FreshDatabase; a: TestFnode; b: TestFnode } {
+  const nodes = {} as { db: FreshDatabase; a: TestFnode; b: TestFnode };
+  before(async () => {
+    nodes.db = await fresh();
+    nodes.a = await startTestFnode({ FN_DB_URL: nodes.db.url });
+    nodes.b = await startTestFnode({ FN_DB_URL: nodes.db.url });
+  });
+  after(async () => {
+    await nodes.a?.stop();
+    await nodes.b?.stop();
+    await nodes.db?.drop();
+  });
+  return nodes;
+}
+
 describe('two nodes on one PostgreSQL datastore and queue (no Redis)', {
   skip: (!docker && 'Docker is not reachable') || down || false,
 }, () => {
-  let db: FreshDatabase;
-  let a: TestFnode;
-  let b: TestFnode;
-
-  before(async () => {
-    db = await freshPgDatabase('fnode_nodes_pg');
-    a = await startTestFnode({ FN_DB_URL: db.url });
-    b = await startTestFnode({ FN_DB_URL: db.url });
-  });
-
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
-  });
+  const nodes = twoNodesOn(() => freshPgDatabase('fnode_nodes_pg'));
 
   it('an edit on one node reaches the other node at once (LISTEN/NOTIFY)', async () => {
-    await editReachesOtherNode(a, b);
+    await editReachesOtherNode(nodes.a, nodes.b);
   });
 
   it('listens again after the server ended its connections', async () => {
+    const { a, b, db } = nodes;
     const name = new URL(db.url).pathname.slice(1);
     await withPg((c) =>
       c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]),
@@ -153,29 +159,16 @@ describe('two nodes on one PostgreSQL datastore and queue (no Redis)', {
 describe('two nodes on one MariaDB datastore and queue', {
   skip: (!docker && 'Docker is not reachable') || mysqlDown || false,
 }, () => {
-  let db: FreshDatabase;
-  let a: TestFnode;
-  let b: TestFnode;
-
-  before(async () => {
-    db = await freshMysqlDatabase('fnode_nodes_my');
-    a = await startTestFnode({ FN_DB_URL: db.url });
-    b = await startTestFnode({ FN_DB_URL: db.url });
-  });
-
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
-  });
+  const nodes = twoNodesOn(() => freshMysqlDatabase('fnode_nodes_my'));
 
   it('an edit on one node reaches the other node at once (a polled table), not after its 5 s cache', async () => {
-    await editReachesOtherNode(a, b);
+    await editReachesOtherNode(nodes.a, nodes.b);
     // And the other way round.
-    await editReachesOtherNode(b, a);
+    await editReachesOtherNode(nodes.b, nodes.a);
   });
 
   it('keeps its table small: announcements older than a minute go', async () => {
+    const { a, db } = nodes;
     const name = new URL(db.url.replace('@tcp(', '@').replace(')/', '/')).pathname.slice(1);
     await withMysql((c) =>
       c.query(`insert into ${name}.fnode_bus_events (node_id, at) values ('old-node', ?)`, [
