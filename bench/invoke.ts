@@ -7,10 +7,11 @@
 // - the first call of a new fn against `docker run`, and of a `fnode.io/min-hot: 1` fn.
 // BENCH_MS: duration of each load step (default 4000). BENCH_COLD_RUNS: first calls (default 5).
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fastRows } from './invoke/fast.js';
 import { firstCallFigures } from './invoke/first-call.js';
-import { type Figure, printFigures, printRows } from './invoke/report.js';
+import { type Figure, printFigures, printRows, type Row } from './invoke/report.js';
 import { type Server, startServer } from './invoke/server.js';
 import { sleepRows } from './invoke/sleep.js';
 
@@ -29,12 +30,29 @@ process.once('SIGINT', () => {
   void cleanUp().finally(() => process.exit(130));
 });
 
+const rows: Row[] = [];
+const server: Figure[] = [];
+const firstCalls: Figure[] = [];
+const failures: string[] = [];
+/** A section that fails is reported, and the next one still runs on the same server. */
+const section = async (name: string, run: () => Promise<void>) => {
+  try {
+    await run();
+  } catch (e) {
+    failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+};
+
+// The machine may be shared: its load says how far to trust the figures.
+const load = () => loadavg()[0]!.toFixed(1);
+server.push({ label: 'machine load average (1 min) at start', value: load() });
+
 try {
   const fnode = await startServer(tag);
   servers.push(fnode);
   await sleep(2000);
   const idleRss = fnode.rssMiB();
-  const server: Figure[] = [
+  server.push(
     {
       label: 'spawn -> first 200 on /version, ms',
       value: fnode.versionMs,
@@ -42,17 +60,24 @@ try {
       ok: fnode.versionMs <= 500,
     },
     { label: 'RSS of the fresh server, idle 2 s, MiB', value: idleRss, target: '<= 60', ok: idleRss <= 60 },
-  ];
-
-  // A second server with FNODE_EXACT_CALL_LOGS=true: what the exact log routing costs.
-  const exact = await startServer(`${tag}-exact`, { FNODE_EXACT_CALL_LOGS: 'true' });
-  servers.push(exact);
-  const rows = await fastRows(fnode, exact, DURATION_MS);
-  await exact.stop();
-  rows.push(...(await sleepRows(fnode, DURATION_MS)));
+  );
+  await section('fast fn', async () => {
+    // A second server with FNODE_EXACT_CALL_LOGS=true: what the exact log routing costs.
+    const exact = await startServer(`${tag}-exact`, { FNODE_EXACT_CALL_LOGS: 'true' });
+    servers.push(exact);
+    rows.push(...(await fastRows(fnode, exact, DURATION_MS)));
+    await exact.stop();
+  });
+  await section('20 ms fn', async () => {
+    rows.push(...(await sleepRows(fnode, DURATION_MS)));
+  });
   server.push({ label: 'RSS after the load, MiB', value: fnode.rssMiB() });
-  const firstCalls = await firstCallFigures(fnode, COLD_RUNS);
-
+  await section('first calls', async () => {
+    firstCalls.push(...(await firstCallFigures(fnode, COLD_RUNS)));
+  });
+} finally {
+  server.push({ label: 'machine load average (1 min) at end', value: load() });
+  await cleanUp();
   printRows(
     `fnode (its own process, default configuration) against floors, ${DURATION_MS} ms a step; ` +
       'hot = containers of the fn in `docker ps` at the end of the step',
@@ -60,6 +85,8 @@ try {
   );
   printFigures('the server process', server);
   printFigures('first calls', firstCalls);
-} finally {
-  await cleanUp();
+  if (failures.length > 0) {
+    console.log(`\nfailed:\n${failures.join('\n')}`);
+    process.exitCode = 1;
+  }
 }
