@@ -71,7 +71,9 @@ try {
   await section('20 ms fn', async () => {
     rows.push(...(await sleepRows(fnode, DURATION_MS)));
   });
-  server.push({ label: 'RSS after the load, MiB', value: fnode.rssMiB() });
+  await section('RSS after the load', async () => {
+    server.push({ label: 'RSS after the load, MiB', value: fnode.rssMiB() });
+  });
   await section('first calls', async () => {
     firstCalls.push(...(await firstCallFigures(fnode, COLD_RUNS)));
   });

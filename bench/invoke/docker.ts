@@ -19,8 +19,10 @@ export function containersOf(tag: string, fnId: string): string[] {
   );
 }
 
-/** The host path of the function's socket in a container's iofs directory. */
-export function socketOf(containerId: string): string {
+/** The host path of the function's socket in the iofs directory of a fn's (first) container. */
+export function socketOf(tag: string, fnId: string): string {
+  const containerId = containersOf(tag, fnId)[0];
+  if (!containerId) throw new Error(`fn ${fnId} has no running container`);
   const iofs = docker([
     'inspect',
     '-f',

@@ -23,7 +23,7 @@ async function hotFn(server: Server): Promise<string> {
 export async function fastRows(fnode: Server, exact: Server | undefined, durationMs: number): Promise<Row[]> {
   const fnId = await hotFn(fnode);
   const exactFnId = exact && (await hotFn(exact));
-  const socket = socketOf(containersOf(fnode.tag, fnId)[0]!);
+  const socket = socketOf(fnode.tag, fnId);
   const proxy = await spawnBareProxy(socket, callHeaders());
   const rows: Row[] = [];
   let rateAt8 = Number.NaN;

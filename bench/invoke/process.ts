@@ -19,8 +19,10 @@ export function freePort(): Promise<number> {
 
 /** Resident memory of a process, from the kernel's own accounting. */
 export function rssMiB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!m) throw new Error(`process ${pid} has no VmRSS: it has exited`);
+  return Number(m[1]) / 1024;
 }
 
 export const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;

@@ -24,7 +24,7 @@ export async function sleepRows(fnode: Server, durationMs: number): Promise<Row[
     annotations: { [MAX_CONCURRENCY]: 32 },
   });
   if (shared) await warm(fnode.api, shared, BODY, CT);
-  const socket = socketOf(containersOf(fnode.tag, plain)[0]!);
+  const socket = socketOf(fnode.tag, plain);
 
   const concurrencies = [8, 32];
   const floors = new Map<number, Measured>();
