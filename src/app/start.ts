@@ -21,7 +21,7 @@ import { buildServer } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
-import { createV1Runtime, type V1Runtime, v1Plugins } from './v1-wiring.js';
+import { v1Plugins } from './v1-wiring.js';
 import { version } from './version.js';
 
 export interface Fnode {
@@ -83,7 +83,6 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   let queue: MessageQueue | undefined;
   let runner: AsyncRunner | undefined;
   let asyncCalls: AsyncCalls | undefined;
-  let v1Runtime: V1Runtime | undefined;
   // Issue 6: metrics, per-call stats, syslog, traces (gauges read the agent and queue at scrape).
   const telemetry = await createTelemetry({
     config: config.telemetry,
@@ -121,13 +120,6 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       onError: (err, context) => logger.error({ err }, `agent: ${context} failed`),
       observer: telemetry.observer,
     });
-    v1Runtime = createV1Runtime({
-      driver,
-      agent,
-      config: config.agent,
-      logger,
-      observer: telemetry.observer,
-    });
     recorder = new CallRecorder({
       store: telemetry.store(store),
       onError: (err, ids) =>
@@ -155,7 +147,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       executor: new CallExecutor({
         datastore: telemetry.store(store),
         queue,
-        agent: v1Runtime.agent,
+        agent,
         resolveRoute: routeResolver(store),
         lookup: cache,
         calls: asyncCalls,
@@ -206,7 +198,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
         maxRequestSize: config.maxRequestSize,
         maxLogSizeBytes: config.agent.maxLogSizeBytes,
         logger,
-        runtime: v1Runtime,
+        agent,
         recorder,
         cache,
         asyncCalls,
@@ -227,7 +219,6 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       await server.close();
       await runner?.close();
       await agent?.close();
-      await v1Runtime?.close();
       await recorder?.flush();
       await queue?.close();
       await store.close();
