@@ -14,6 +14,7 @@ import {
   invalidatingDatastore,
   LookupCache,
   routeResolver,
+  WarmPools,
 } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, reconcileQueue } from '../runner/index.js';
@@ -59,12 +60,17 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const logStore = await createLogStore(config.logstoreUrl, config.dbUrl, dbStore);
   const store = withLogStore(dbStore, logStore);
   const cache = new LookupCache(store);
+  // fnode.io/min-hot: every edit (here or on another node) may change which fns are kept warm.
+  let warmPools: WarmPools | undefined;
   // Several nodes: a write on one clears the lookups cached by all (else within the cache's 5 s).
   const bus = await createInvalidationBus(
     { mqUrl: config.mqUrl, dbUrl: config.dbUrl, redisPrefix: config.async.redisPrefix },
     {
       nodeId: randomUUID(),
-      onInvalidate: () => cache.invalidate(),
+      onInvalidate: () => {
+        cache.invalidate();
+        warmPools?.schedule();
+      },
       onError: (err) => logger.warn({ err }, 'cluster cache invalidation: connection problem'),
     },
   ).catch((err: unknown) => {
@@ -74,6 +80,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const datastore = invalidatingDatastore(store, () => {
     cache.invalidate();
     bus?.publish();
+    warmPools?.schedule();
   });
   const runsFunctions =
     config.nodeType === 'full' || config.nodeType === 'lb' || config.nodeType === 'runner';
@@ -119,6 +126,12 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       config: config.agent,
       onError: (err, context) => logger.error({ err }, `agent: ${context} failed`),
       observer: telemetry.observer,
+    });
+    const warmAgent = agent;
+    warmPools = new WarmPools({
+      datastore: store,
+      keepWarm: (specs) => warmAgent.keepWarm(specs),
+      onError: (err) => logger.warn({ err }, 'min-hot: reading the fns to keep warm failed'),
     });
     recorder = new CallRecorder({
       store: telemetry.store(store),
@@ -207,6 +220,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     ],
   });
   const url = await server.listen({ port: config.port, host });
+  await warmPools?.sync();
   if (runner && asyncCalls) {
     const pushed = await reconcileQueue(store, asyncCalls);
     if (pushed > 0) logger.info({ pushed }, 'async calls re-pushed to the queue');
@@ -218,6 +232,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     closing ??= (async () => {
       await server.close();
       await runner?.close();
+      warmPools?.close();
       await agent?.close();
       await recorder?.flush();
       await queue?.close();
