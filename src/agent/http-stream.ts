@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher } from 'undici';
+import { Client, type Dispatcher, Pool } from 'undici';
 import { ApiError, Errors } from '../models/index.js';
 
 /** What the function answered on its socket. */
@@ -26,25 +26,30 @@ export class CallDeadlineError extends ApiError {
 }
 
 /**
- * Fn's http-stream contract: one `POST /call` at a time on the function's unix socket, over a
- * kept-alive connection.
+ * Fn's http-stream contract: `POST /call` on the function's unix socket, over kept-alive
+ * connections: one (one call at a time, Fn's behaviour) or up to `connections` for a function
+ * that serves calls concurrently (`fnode.io/max-concurrency`).
  *
  * Uses undici's dispatch handler API rather than `request()`: the answer is collected straight
  * from the parser, without a body stream, an async iterator and an AbortSignal per call (about
  * a tenth of fnode's own time on a hot call).
  */
 export class HttpStreamClient {
-  private readonly client: Client;
+  private readonly client: Dispatcher;
 
-  constructor(socketPath: string) {
-    this.client = new Client('http://localhost', {
+  constructor(socketPath: string, connections = 1) {
+    const options = {
       socketPath,
       pipelining: 1,
       keepAliveTimeout: 600_000,
       keepAliveMaxTimeout: 600_000,
       headersTimeout: 0,
       bodyTimeout: 0,
-    });
+    };
+    this.client =
+      connections > 1
+        ? new Pool('http://localhost', { ...options, connections })
+        : new Client('http://localhost', options);
   }
 
   call(req: HttpStreamRequest): Promise<FunctionResponse> {

@@ -59,6 +59,8 @@ export function invalidatingDatastore(store: Datastore, onWrite: () => void): Da
   const writes = new Set([
     'updateApp',
     'removeApp',
+    // A new fn changes no lookup, but may be one to keep warm (fnode.io/min-hot).
+    'insertFn',
     'updateFn',
     'removeFn',
     'insertTrigger',

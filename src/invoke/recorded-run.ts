@@ -1,5 +1,10 @@
-import { type AgentCall, type FunctionResponse, type FunctionSpec, LogBuffer } from '../agent/index.js';
-import type { CallSubmitter } from '../agent/formats/index.js';
+import {
+  type AgentCall,
+  type CallSubmitter,
+  type FunctionResponse,
+  type FunctionSpec,
+  LogBuffer,
+} from '../agent/index.js';
 import { ApiError, type App, type Call, Errors, newId } from '../models/index.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { HeaderMap } from './headers.js';

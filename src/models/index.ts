@@ -66,3 +66,9 @@ export {
   isFinalStatus,
 } from './call.js';
 export { clampPerPage, encodeCursor, decodeCursor } from './pagination.js';
+export {
+  FnodeAnnotations,
+  type FnodeAnnotationName,
+  fnodeAnnotation,
+  validateFnodeAnnotations,
+} from './fnode-annotations.js';
