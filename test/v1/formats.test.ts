@@ -110,8 +110,9 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
     });
 
     it('times out with 504 and removes the container', async () => {
-      const { app, path } = await createRoute(base, { image: IMAGE, format: 'default', timeout: 1 });
-      const res = await call(app, path, 'sleep:3000');
+      // Every call of this format starts its container: the timeout leaves room for a slow start.
+      const { app, path } = await createRoute(base, { image: IMAGE, format: 'default', timeout: 4 });
+      const res = await call(app, path, 'sleep:10000');
       assert.equal(res.status, 504);
       assert.deepEqual(res.json(), { error: { message: 'Timed out' } });
       assert.match(String(res.headers['xxx-fxlb-wait']), /^[0-9.]+(s|ms)$/);
