@@ -49,7 +49,7 @@ export class MysqlInvalidationBus implements InvalidationBus {
   ) {}
 
   static async connect(target: DbTarget, opts: BusOptions): Promise<MysqlInvalidationBus> {
-    const db = new Kysely<BusDatabase>({ dialect: createDialect(target) });
+    const db = new Kysely<BusDatabase>({ dialect: await createDialect(target) });
     try {
       await runMigrations(db, 'mysql', {
         provider: busMigrations(),

@@ -49,7 +49,7 @@ export class SqlMessageQueue implements MessageQueue {
 
   /** The queue on its own connection pool to `target`; `close()` ends it. */
   static async open(target: DbTarget, options: SqlMessageQueueOptions = {}): Promise<SqlMessageQueue> {
-    const db = new Kysely<QueueDatabase>({ dialect: createDialect(target) });
+    const db = new Kysely<QueueDatabase>({ dialect: await createDialect(target) });
     try {
       await runMigrations(db, target.kind, queueMigrations(target.kind));
     } catch (err) {
