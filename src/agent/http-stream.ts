@@ -1,6 +1,27 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Client, Dispatcher } from 'undici';
 import { ApiError, Errors } from '../models/index.js';
+
+const require = createRequire(import.meta.url);
+let clientClass: typeof Client | undefined;
+
+/**
+ * undici's Client, loaded at the first container rather than at start: a server that runs no
+ * function never loads it. Its own module only (about a third of undici's memory and load time:
+ * the package's entry also loads fetch, WebSocket, caches and mocks); the entry if undici ever
+ * moves that file.
+ */
+function undiciClient(): typeof Client {
+  if (!clientClass) {
+    try {
+      clientClass = require('undici/lib/dispatcher/client.js') as typeof Client;
+    } catch {
+      clientClass = (require('undici') as typeof import('undici')).Client;
+    }
+  }
+  return clientClass;
+}
 
 /** What the function answered on its socket. */
 export interface FunctionResponse {
@@ -37,7 +58,7 @@ export class HttpStreamClient {
   private readonly client: Client;
 
   constructor(socketPath: string) {
-    this.client = new Client('http://localhost', {
+    this.client = new (undiciClient())('http://localhost', {
       socketPath,
       pipelining: 1,
       keepAliveTimeout: 600_000,
