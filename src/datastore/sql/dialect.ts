@@ -1,13 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
-import {
-  type Dialect,
-  MysqlDialect,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase as KyselySqlite,
-} from 'kysely';
+import type { Dialect, SqliteDatabase as KyselySqlite } from 'kysely';
+import { MysqlDialect, PostgresDialect, SqliteDialect } from './kysely.js';
 import type { DbTarget } from './db-url.js';
 
 const POOL_SIZE = 10;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql } from '../../datastore/index.js';
 import { createDialect, type DbTarget, type DialectKind, runMigrations } from '../../datastore/index.js';
 import { checkPush, checkVisibility } from '../checks.js';
 import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
