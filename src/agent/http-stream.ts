@@ -1,6 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher, Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { ApiError, Errors } from '../models/index.js';
+
+const require = createRequire(import.meta.url);
+let undici: typeof import('undici') | undefined;
+
+/** undici, loaded at the first container rather than at start: a server that runs no function never loads it. */
+function undiciModule(): typeof import('undici') {
+  undici ??= require('undici') as typeof import('undici');
+  return undici;
+}
 
 /** What the function answered on its socket. */
 export interface FunctionResponse {
@@ -46,6 +56,7 @@ export class HttpStreamClient {
       headersTimeout: 0,
       bodyTimeout: 0,
     };
+    const { Client, Pool } = undiciModule();
     this.client =
       connections > 1
         ? new Pool('http://localhost', { ...options, connections })

@@ -56,9 +56,11 @@ function ipv4AsBigInt(): bigint {
   return 0x7f000001n;
 }
 
-const shared = new IdGenerator();
+// Made at the first id, not on import: a process that never makes one skips the interface scan.
+let shared: IdGenerator | undefined;
 
 export function newId(): string {
+  shared ??= new IdGenerator();
   return shared.next();
 }
 

@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { Datastore } from '../datastore/datastore.js';
 import { Errors } from '../models/index.js';
+import { compileOnFirstUse } from './compile-on-first-use.js';
 import { controlPlane } from './control-plane.js';
 import { createErrorHandler, sendApiError, toApiError } from './error-handler.js';
 import { installNotFound } from './not-found.js';
@@ -54,7 +55,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       querystringParser: parseQuery,
     },
     // Go's decoder does not coerce: `"memory": "5"` is Invalid JSON.
-    ajv: { customOptions: { coerceTypes: false } },
+    ajv: { customOptions: { coerceTypes: false }, onCreate: compileOnFirstUse },
     frameworkErrors: (err, req, reply) => {
       sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
     },
