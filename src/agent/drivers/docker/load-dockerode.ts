@@ -3,12 +3,13 @@ import { dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 
 const require = createRequire(import.meta.url);
+let loaded: typeof Dockerode | undefined;
 
 /**
  * dockerode, without the two parts it loads eagerly but a server never needs at start:
  * docker-modem's SSH transport (ssh2, with a 16 MiB WebAssembly heap; only for `ssh://`
  * DOCKER_HOST) and dockerode's BuildKit session (gRPC and protobufjs; only for BuildKit builds).
- * Together about 10 MiB of memory and a tenth of the start time. Each is put in the CommonJS
+ * Together about 10 MiB of a server's memory, and their load time. Each is put in the CommonJS
  * module cache as a stand-in that loads the real module on its first call, so both still work
  * when used. Should a new dockerode move those files, the stand-ins are skipped and all loads
  * as before.
@@ -22,8 +23,6 @@ export function loadDockerode(): typeof Dockerode {
   loaded = require('dockerode') as typeof Dockerode;
   return loaded;
 }
-
-let loaded: typeof Dockerode | undefined;
 
 /** Caches a function that loads the module at `file` (whose export is a function) and calls it. */
 function deferCall(file: string): void {
