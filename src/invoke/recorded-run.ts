@@ -1,6 +1,6 @@
 import { type AgentCall, type FunctionResponse, type FunctionSpec, LogBuffer } from '../agent/index.js';
 import type { CallSubmitter } from '../agent/formats/index.js';
-import { ApiError, type App, type Call, Errors, newId } from '../models/index.js';
+import { ApiError, type App, type Call, Errors, formatTime, newId } from '../models/index.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { HeaderMap } from './headers.js';
 
@@ -44,7 +44,7 @@ export function newSyncCall(
     type: 'sync',
     method,
     url,
-    created_at: new Date(created).toISOString(),
+    created_at: formatTime(created),
   };
 }
 
@@ -85,9 +85,9 @@ async function finish(
 ): Promise<void> {
   await agentCall.logsDone;
   call.status = status;
-  if (agentCall.startedAt) call.started_at = new Date(agentCall.startedAt).toISOString();
+  if (agentCall.startedAt) call.started_at = formatTime(agentCall.startedAt);
   const completed = agentCall.completedAt ?? Date.now();
-  call.completed_at = new Date(completed).toISOString();
+  call.completed_at = formatTime(completed);
   if (agentCall.startedAt) call.execution_duration = (completed - agentCall.startedAt) * 1e6;
   if (error) call.error = error;
   if (agentCall.reason && status === 'error') call.reason = agentCall.reason;
