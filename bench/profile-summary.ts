@@ -54,12 +54,14 @@ function load(path: string) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // A sample's time is the delta that follows it (as DevTools counts).
+  // Every sample counts the sampling interval (the median delta), not the delta that follows it
+  // as DevTools counts: on a busy machine the thread may wait for a core long after a sample, and
+  // that wait would land on whatever function it was in. A signal that comes while the thread
+  // waits is taken once it runs again, so samples count time on a core.
+  const sorted = [...profile.timeDeltas].sort((a, b) => a - b);
+  const interval = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const selfUs = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i]!;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
-  }
+  for (const id of profile.samples) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
   return { byId, parent, selfUs };
 }
 

@@ -28,6 +28,9 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** What a change with nothing to wait for returns (made once: it happens on every call). */
+const DONE: Promise<void> = Promise.resolve();
+
 /** A switch or drain never waits longer than this for its marker. */
 export const MARK_TIMEOUT_MS = 1000;
 /** Without a barrier: how long a cleared listener still gets the lines of its call. */
@@ -155,7 +158,7 @@ export class OutputRouter {
       !this.lingeringListener();
     if (idle || this.isEnded) {
       this.switchNow(listener);
-      return Promise.resolve();
+      return DONE;
     }
     const p = this.mark({ listener });
     if (p) return this.waitFor(p);
@@ -163,7 +166,7 @@ export class OutputRouter {
     const previous = this.current.stdout ?? this.current.stderr;
     this.switchNow(listener);
     // The previous listener gets no line from now on: there is nothing to wait for.
-    if (listener !== undefined) return Promise.resolve();
+    if (listener !== undefined) return DONE;
     if (previous) {
       this.lingering = previous;
       this.lingerUntil = performance.now() + LINGER_MS;
@@ -181,7 +184,7 @@ export class OutputRouter {
 
   /** Resolves once every line written before now has been delivered (or at most after `maxMs`). */
   drain(maxMs = MARK_TIMEOUT_MS): Promise<void> {
-    if (this.isEnded) return Promise.resolve();
+    if (this.isEnded) return DONE;
     const p = this.mark(undefined, maxMs);
     return p ? this.waitFor(p) : this.quietFor(QUIET_MS, Math.min(QUIET_MAX_MS, maxMs));
   }
