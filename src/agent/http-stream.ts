@@ -46,6 +46,16 @@ export class CallDeadlineError extends ApiError {
  */
 export class HttpStreamClient {
   private readonly client: Dispatcher;
+  /** Calls sent and not yet settled (up to the container's max-concurrency). */
+  private readonly inflight: ResponseCollector[] = [];
+  /**
+   * One timer watches the deadlines, re-armed only when it fires early or a call's deadline
+   * comes sooner: successive calls of a function end their deadlines later and later, so a hot
+   * container's calls set no timer of their own.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** performance.now() at which deadlineTimer fires. */
+  private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(socketPath: string, connections = 1) {
     const options = {
@@ -65,20 +75,48 @@ export class HttpStreamClient {
 
   call(req: HttpStreamRequest): Promise<FunctionResponse> {
     return new Promise<FunctionResponse>((resolve, reject) => {
-      const handler = new ResponseCollector(req.maxResponseSize, resolve, reject);
-      handler.timer = setTimeout(() => handler.fail(new CallDeadlineError()), Math.max(0, req.timeoutMs));
+      const deadline = performance.now() + Math.max(0, req.timeoutMs);
+      const handler = new ResponseCollector(req.maxResponseSize, deadline, resolve, reject, this.settled);
+      this.inflight.push(handler);
+      if (deadline < this.timerAt) this.armDeadline(deadline);
       this.client.dispatch({ path: '/call', method: 'POST', headers: req.headers, body: req.body }, handler);
     });
   }
 
   close(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     this.client.destroy().catch(() => {});
   }
+
+  private readonly settled = (handler: ResponseCollector): void => {
+    const i = this.inflight.indexOf(handler);
+    if (i >= 0) this.inflight.splice(i, 1);
+  };
+
+  private armDeadline(at: number): void {
+    clearTimeout(this.deadlineTimer);
+    this.timerAt = at;
+    // The call's socket keeps the process alive, not this timer (it outlives the calls).
+    this.deadlineTimer = setTimeout(this.onDeadlineTimer, Math.max(0, Math.ceil(at - performance.now())));
+    this.deadlineTimer.unref();
+  }
+
+  private readonly onDeadlineTimer = (): void => {
+    this.deadlineTimer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    // Timers run on the event loop's clock, which may lag performance.now() by a millisecond.
+    const now = performance.now() + 1;
+    for (const h of [...this.inflight]) if (h.deadline <= now) h.fail(new CallDeadlineError());
+    let next = Number.POSITIVE_INFINITY;
+    for (const h of this.inflight) next = Math.min(next, h.deadline);
+    if (next !== Number.POSITIVE_INFINITY) this.armDeadline(next);
+  };
 }
 
 /** Gathers one answer; the first of end, error, deadline or oversize settles it. */
 class ResponseCollector implements Dispatcher.DispatchHandler {
-  timer: NodeJS.Timeout | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private status = 0;
   private headers: IncomingHttpHeaders = {};
@@ -88,8 +126,11 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly maxSize: number,
+    /** performance.now() past which the call fails with CallDeadlineError. */
+    readonly deadline: number,
     private readonly resolve: (res: FunctionResponse) => void,
     private readonly reject: (err: ApiError) => void,
+    private readonly onSettled: (handler: ResponseCollector) => void,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -115,7 +156,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.onSettled(this);
     const { chunks } = this;
     this.resolve({
       status: this.status,
@@ -132,7 +173,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   fail(err: ApiError): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.onSettled(this);
     this.reject(err);
     this.controller?.abort(err);
   }

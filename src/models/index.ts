@@ -11,7 +11,7 @@ export {
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId } from './id.js';
-export { formatTime, now, ZERO_TIME } from './time.js';
+export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,
   type Config,

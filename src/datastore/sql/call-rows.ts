@@ -40,6 +40,23 @@ export const CallValueColumns = [
   'payload_encoding',
 ] as const satisfies readonly (keyof CallsTable)[];
 
+/**
+ * The calls a container serves between two of its stats samples (about one a second) share the
+ * latest one: its JSON is made once for all their records.
+ */
+const onePointJson = new WeakMap<StatsPoint, string>();
+
+function statsJson(stats: StatsPoint[] | undefined): string | null {
+  const only = stats?.length === 1 ? stats[0] : undefined;
+  if (!only) return toJsonOrNull(stats);
+  let json = onePointJson.get(only);
+  if (json === undefined) {
+    json = JSON.stringify(stats);
+    onePointJson.set(only, json);
+  }
+  return json;
+}
+
 export function callToRow(c: Call): Insertable<CallsTable> {
   return {
     id: c.id,
@@ -65,7 +82,7 @@ export function callToRow(c: Call): Insertable<CallsTable> {
     created_at: c.created_at,
     started_at: c.started_at ?? null,
     completed_at: c.completed_at ?? null,
-    stats: toJsonOrNull(c.stats),
+    stats: statsJson(c.stats),
     error: c.error ?? null,
     reason: c.reason ?? null,
     execution_duration: c.execution_duration ?? null,
