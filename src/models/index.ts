@@ -10,7 +10,7 @@ export {
   errImagePull,
 } from './errors.js';
 export * as Limits from './limits.js';
-export { IdGenerator, newId, isValidId } from './id.js';
+export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';
 export { formatTime, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,
@@ -66,3 +66,9 @@ export {
   isFinalStatus,
 } from './call.js';
 export { clampPerPage, encodeCursor, decodeCursor } from './pagination.js';
+export {
+  CallRetentionAnnotation,
+  effectiveRetentionSecs,
+  parseRetentionSecs,
+  validateCallRetention,
+} from './call-retention.js';

@@ -52,6 +52,9 @@ export function createDialect(target: DbTarget): Dialect {
 function openSqlite(file: string): SqliteDatabase.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new SqliteDatabase(file);
+  // Takes effect on a new file only (before its first table): freed pages can then be given back
+  // with `pragma incremental_vacuum` (migration 0003 switches older files).
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MSECS}`);
   db.pragma('foreign_keys = ON');
