@@ -1,21 +1,26 @@
-// Database bytes per sync call on SQLite (issue 18): N sync calls of fnode-test/hello through a
-// server, then the SQLite file's growth per call after a retention pass (WAL checkpointed), with
-// where the bytes go (dbstat). Then a pass that prunes them all while a client keeps invoking:
-// how long invocations wait while it runs, and what the file comes back to.
+// Call history at volume on SQLite (issue 18). N sync calls of fnode-test/hello through a server
+// (BENCH_CALLS, default 100,000), then the file's growth per call after a retention pass (WAL
+// checkpointed), with where the bytes go (dbstat). Then a pass that finds them all past the
+// retention (an injected clock) and removes them while a client keeps invoking: the invocations'
+// latency and the event loop's longest stall while it runs, against the same client before it,
+// and what the file comes back to.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { startFnode } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
+import { CallPruner, type PruneResult } from '../src/runner/index.js';
 import { percentile, printTable } from './stats.js';
 
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 100_000);
 const CONCURRENCY = 8;
 const TARGET_BYTES_PER_CALL = 400;
+const RETENTION_SECS = 7 * 86_400;
 
 /** Checkpoints the WAL into the file, then its size and the bytes of each table and index. */
 function fileStats(file: string): { size: number; objects: Map<string, number> } {
@@ -35,6 +40,9 @@ function fileStats(file: string): { size: number; objects: Map<string, number> }
 export interface DbBytesResult {
   calls: number;
   bytesPerCall: number;
+  /** Invocations at c=1 while the calls are removed: p99 and max ms, and the same before. */
+  pruning: { p99: number; max: number; loopMaxMs: number };
+  idle: { p99: number; max: number; loopMaxMs: number };
 }
 
 export async function measureDbBytes(calls = CALLS): Promise<DbBytesResult> {
@@ -59,6 +67,12 @@ export async function measureDbBytes(calls = CALLS): Promise<DbBytesResult> {
     if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${text}`);
     return text;
   };
+  const pruner = (clockOffsetMs: number) =>
+    new CallPruner({
+      datastore: fnode.datastore,
+      retentionSecs: RETENTION_SECS,
+      now: () => Date.now() + clockOffsetMs,
+    });
   try {
     const app = JSON.parse(await request('POST', '/v2/apps', JSON.stringify({ name: 'bench' }))) as {
       id: string;
@@ -86,9 +100,9 @@ export async function measureDbBytes(calls = CALLS): Promise<DbBytesResult> {
     const counter = new SqliteDatabase(file, { readonly: true });
     const stored = () => (counter.prepare('select count(*) as n from calls').get() as { n: number }).n;
     while (stored() < calls + 1) await new Promise((r) => setTimeout(r, 50));
-    counter.close();
 
-    if (process.env['BENCH_KEEP']) console.log(file);
+    // The retention pass a server runs: nothing is old enough yet.
+    await pruner(0).runOnce();
     const after = fileStats(file);
     const bytesPerCall = (after.size - before.size) / calls;
     console.log(
@@ -103,14 +117,68 @@ export async function measureDbBytes(calls = CALLS): Promise<DbBytesResult> {
         .map(([name, bytes]) => [name, bytes, bytes / calls]),
     );
     console.log(
-      `file: ${before.size} -> ${after.size} bytes; ${bytesPerCall.toFixed(0)} bytes/call (target <= ${TARGET_BYTES_PER_CALL})`,
+      `file: ${before.size} -> ${after.size} bytes: ${bytesPerCall.toFixed(0)} bytes/call (target <= ${TARGET_BYTES_PER_CALL})`,
     );
-    void percentile;
-    return { calls, bytesPerCall };
+
+    // Invocations one at a time, for as long as `during` runs (or `ms`), with the event loop's stalls.
+    const probe = async (during: Promise<unknown> | number) => {
+      const loop = monitorEventLoopDelay({ resolution: 1 });
+      loop.enable();
+      const latencies: number[] = [];
+      let done = false;
+      const end = typeof during === 'number' ? performance.now() + during : Number.POSITIVE_INFINITY;
+      if (typeof during !== 'number') void during.finally(() => (done = true));
+      while (!done && performance.now() < end) {
+        const t = performance.now();
+        await invoke();
+        latencies.push(performance.now() - t);
+      }
+      if (typeof during !== 'number') await during;
+      loop.disable();
+      latencies.sort((a, b) => a - b);
+      return {
+        count: latencies.length,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies[latencies.length - 1] ?? Number.NaN,
+        loopMaxMs: loop.max / 1e6,
+      };
+    };
+    const idle = await probe(2000);
+    const t0 = performance.now();
+    let result: PruneResult | undefined;
+    const pruning = await probe(
+      pruner((RETENTION_SECS + 86_400) * 1000)
+        .runOnce()
+        .then((r) => {
+          result = r;
+        }),
+    );
+    const pruneSeconds = (performance.now() - t0) / 1000;
+    counter.close();
+    const pruned = fileStats(file);
+    console.log(
+      `\nremoving them (retention pass, clock 8 days on): ${result?.calls} calls in ${result?.batches} batches, ${pruneSeconds.toFixed(1)} s; invocations at c=1 meanwhile`,
+    );
+    printTable(
+      ['', 'invocations', 'p50 ms', 'p99 ms', 'max ms', 'event loop max stall ms'],
+      [
+        ['before', idle.count, idle.p50, idle.p99, idle.max, idle.loopMaxMs],
+        ['while removing', pruning.count, pruning.p50, pruning.p99, pruning.max, pruning.loopMaxMs],
+      ],
+    );
+    console.log(`file after removal: ${pruned.size} bytes (free pages given back)`);
+    return {
+      calls,
+      bytesPerCall,
+      idle: { p99: idle.p99, max: idle.max, loopMaxMs: idle.loopMaxMs },
+      pruning: { p99: pruning.p99, max: pruning.max, loopMaxMs: pruning.loopMaxMs },
+    };
   } finally {
     await api.close();
     await fnode.close();
-    if (!process.env['BENCH_KEEP']) rmSync(dir, { recursive: true, force: true });
+    if (process.env['BENCH_KEEP']) console.log(`kept ${file}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -16,6 +16,7 @@ import {
   MaxLengthFnName,
   MaxMemoryMB,
 } from './limits.js';
+import { validateCallRetention } from './call-retention.js';
 
 export const FnInvokeEndpointAnnotation = 'fnproject.io/fn/invokeEndpoint';
 
@@ -69,6 +70,7 @@ export function validateFn(
   }
   if (!Number.isInteger(fn.memory) || fn.memory < 1 || fn.memory > MaxMemoryMB) fail('InvalidMemory');
   validateAnnotations(fn.annotations);
+  validateCallRetention(fn.annotations);
 }
 
 export type FnPatch = Partial<

@@ -52,6 +52,7 @@ export type CallSettingsValues = Partial<
     | 'app_name'
     | 'trigger_id'
     | 'image'
+    | 'type'
     | 'format'
     | 'memory'
     | 'cpus'
@@ -64,15 +65,19 @@ export type CallSettingsValues = Partial<
   >
 >;
 
+const SYNC = 'sync';
+
 /**
- * The call's shared settings; undefined when it has none. Columns queried on (`type`, `path`)
- * stay in the row, and so does a URL with a query (the call's own).
+ * The call's shared settings; undefined when it has none. Columns queried on stay in the row:
+ * `path`, and `type` but for `sync` (the runner looks for async calls); so does a URL with a
+ * query (the call's own).
  */
 export function settingsOf(c: Call): CallSettingsValues | undefined {
   const s: CallSettingsValues = {};
   if (c.app_name) s.app_name = c.app_name;
   if (c.trigger_id) s.trigger_id = c.trigger_id;
   if (c.image !== undefined) s.image = c.image;
+  if (c.type === SYNC) s.type = c.type;
   if (c.format !== undefined) s.format = c.format;
   if (c.memory !== undefined) s.memory = c.memory;
   if (c.cpus !== undefined) s.cpus = c.cpus;
@@ -105,7 +110,7 @@ export function callToRow(
     trigger_id: own('trigger_id') ?? '',
     path: c.path ?? null,
     image: own('image') ?? null,
-    type: c.type ?? null,
+    type: own('type') ?? null,
     format: own('format') ?? null,
     memory: own('memory') ?? null,
     cpus: own('cpus') ?? null,
@@ -158,7 +163,8 @@ export function callFromRow(row: Selectable<CallsTable>, settings: CallSettingsV
   const url = s.url ?? row.url;
   if (row.path !== null) call.path = row.path;
   if (image !== null) call.image = image;
-  if (row.type !== null) call.type = row.type;
+  const type = s.type ?? row.type;
+  if (type !== null) call.type = type;
   if (format !== null) call.format = format;
   if (memory !== null) call.memory = memory;
   if (cpus !== null) call.cpus = cpus;
