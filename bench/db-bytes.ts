@@ -3,7 +3,7 @@
 // checkpointed), with where the bytes go (dbstat). Then a pass that finds them all past the
 // retention (an injected clock) and removes them while a client keeps invoking: the invocations'
 // latency and the event loop's longest stall while it runs, against the same client before it,
-// and what the file comes back to.
+// and what the file comes back to. BENCH_KEEP=1 keeps the database file to look into.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
