@@ -130,6 +130,11 @@ describeEachDialect('call records, compactly', (ctx) => {
     ];
     await ctx.ds.insertCalls(calls);
     for (const c of calls) assert.deepEqual(await ctx.ds.getCallById(c.id), c);
+    // Empty config and headers are omitted, as Fn omits them.
+    const empty = syncCall(fnId, { type: 'async', status: 'queued', config: {}, headers: {} });
+    await ctx.ds.insertCalls([empty]);
+    const { config: _c, headers: _h, ...rest } = empty;
+    assert.deepEqual(await ctx.ds.getCallById(empty.id), rest);
     assert.equal((await rowOf(ctx.ds, calls[1]!.id))['url'], 'http://h/t/app/hook?x=1&y=2');
     assert.equal(
       (await rowOf(ctx.ds, calls[2]!.id))['type'],

@@ -67,6 +67,11 @@ export type CallSettingsValues = Partial<
 
 const SYNC = 'sync';
 
+/** Empty config and headers are not stored: Fn's answer omits them (`omitempty`) too. */
+function isEmptyMap(m: object | undefined): boolean {
+  return m === undefined || Object.keys(m).length === 0;
+}
+
 /**
  * The call's shared settings; undefined when it has none. Columns queried on stay in the row:
  * `path`, and `type` but for `sync` (the runner looks for async calls); so does a URL with a
@@ -84,7 +89,7 @@ export function settingsOf(c: Call): CallSettingsValues | undefined {
   if (c.timeout !== undefined) s.timeout = c.timeout;
   if (c.idle_timeout !== undefined) s.idle_timeout = c.idle_timeout;
   if (c.priority !== undefined) s.priority = c.priority;
-  if (c.config !== undefined) s.config = c.config;
+  if (c.config !== undefined && !isEmptyMap(c.config)) s.config = c.config;
   if (c.method !== undefined) s.method = c.method;
   if (c.url !== undefined && !c.url.includes('?')) s.url = c.url;
   return Object.keys(s).length === 0 ? undefined : s;
@@ -117,8 +122,8 @@ export function callToRow(
     timeout: own('timeout') ?? null,
     idle_timeout: own('idle_timeout') ?? null,
     priority: own('priority') ?? null,
-    config: toJsonOrNull(own('config')),
-    headers: toJsonOrNull(c.headers),
+    config: isEmptyMap(c.config) ? null : toJsonOrNull(own('config')),
+    headers: isEmptyMap(c.headers) ? null : toJsonOrNull(c.headers),
     method: own('method') ?? null,
     url: own('url') ?? null,
     payload: c.payload ?? null,
