@@ -11,9 +11,14 @@ export interface CallPrunerOptions {
   retentionSecs: number;
   /** Epoch ms; injectable so that tests need not wait for calls to age. */
   now?: () => number;
-  /** Rows per statement (default 1000). */
+  /** Most rows per statement (default 1000); fewer while a batch takes longer than `batchMs`. */
   batchSize?: number;
-  /** Pause between batches, so that the API's and the calls' queries run in between (default 10 ms). */
+  /** What a batch should take at most (default 5 ms): on SQLite it holds the event loop that long. */
+  batchMs?: number;
+  /**
+   * Shortest pause between batches (default 10 ms); at least 3 times the last batch's time, so
+   * that the API's and the calls' queries have the database (and the event loop) most of the time.
+   */
   pauseMs?: number;
   /** Longest time between passes (default 60 s; shorter for a short retention). */
   maxIntervalMs?: number;
@@ -29,7 +34,8 @@ export interface PruneResult {
 }
 
 /** Free pages given back per step (4 KiB each): a few milliseconds of SQLite's work. */
-const RECLAIM_PAGES = 256;
+const RECLAIM_PAGES = 128;
+const MIN_BATCH = 50;
 const MIN_INTERVAL_MS = 100;
 
 /**
@@ -42,7 +48,10 @@ const MIN_INTERVAL_MS = 100;
 export class CallPruner {
   private readonly now: () => number;
   private readonly batchSize: number;
+  private readonly batchMs: number;
   private readonly pauseMs: number;
+  /** Rows per statement now, between MIN_BATCH and batchSize. */
+  private rows: number;
   private readonly maxIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
@@ -53,6 +62,8 @@ export class CallPruner {
   constructor(private readonly opts: CallPrunerOptions) {
     this.now = opts.now ?? Date.now;
     this.batchSize = opts.batchSize ?? 1000;
+    this.rows = this.batchSize;
+    this.batchMs = opts.batchMs ?? 5;
     this.pauseMs = opts.pauseMs ?? 10;
     this.maxIntervalMs = opts.maxIntervalMs ?? 60_000;
   }
@@ -111,36 +122,57 @@ export class CallPruner {
     if (server > 0) {
       const before = new Date(now - server * 1000).toISOString();
       while (!this.closed) {
-        const n = await this.opts.datastore.removeOldClaims(before, this.batchSize);
+        const limit = this.rows;
+        const n = await this.timed(() => this.opts.datastore.removeOldClaims(before, limit));
         result.claims += n;
-        if (n < this.batchSize) break;
-        await delay(this.pauseMs);
+        if (n < limit) break;
       }
     }
-    while (!this.closed && (await this.opts.datastore.reclaimSpace(RECLAIM_PAGES)) > 0) {
-      await delay(this.pauseMs);
-    }
+    while (
+      !this.closed &&
+      (await this.timed(() => this.opts.datastore.reclaimSpace(RECLAIM_PAGES), false)) > 0
+    );
     return result;
   }
 
   private async removeCalls(before: string, fnId: string | undefined, result: PruneResult): Promise<void> {
     let afterId: string | undefined;
     while (!this.closed) {
-      const ids = await this.opts.datastore.removeOldCalls({
-        createdBefore: before,
-        limit: this.batchSize,
-        ...(fnId !== undefined ? { fnId } : {}),
-        ...(afterId !== undefined ? { afterId } : {}),
+      const limit = this.rows;
+      const ids = await this.timed(async () => {
+        const removed = await this.opts.datastore.removeOldCalls({
+          createdBefore: before,
+          limit,
+          ...(fnId !== undefined ? { fnId } : {}),
+          ...(afterId !== undefined ? { afterId } : {}),
+        });
+        await this.opts.datastore.removeLogs(removed);
+        return removed;
       });
       if (ids.length === 0) return;
-      await this.opts.datastore.removeLogs(ids);
       result.calls += ids.length;
       result.batches++;
       this.opts.onBatch?.(ids.length);
-      if (ids.length < this.batchSize) return;
+      if (ids.length < limit) return;
       afterId = ids[ids.length - 1];
-      await this.opts.datastore.reclaimSpace(RECLAIM_PAGES);
-      await delay(this.pauseMs);
+      await this.timed(() => this.opts.datastore.reclaimSpace(RECLAIM_PAGES), false);
     }
+  }
+
+  /**
+   * Runs one batch, then pauses: at least `pauseMs`, and 3 times what the batch took. With
+   * `adapt`, the next batch takes half the rows when this one took longer than `batchMs`, more
+   * when it was far quicker.
+   */
+  private async timed<T>(batch: () => Promise<T>, adapt = true): Promise<T> {
+    const started = performance.now();
+    const out = await batch();
+    const took = performance.now() - started;
+    // Fixed work (reclaiming pages) leaves the batch size alone; only its pause follows its time.
+    if (adapt && took > this.batchMs) this.rows = Math.max(MIN_BATCH, Math.floor(this.rows / 2));
+    else if (adapt && took < this.batchMs / 2)
+      this.rows = Math.min(this.batchSize, Math.ceil(this.rows * 1.25));
+    await delay(Math.max(this.pauseMs, 3 * took));
+    return out;
   }
 }

@@ -4,8 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
-import { createDatastore, sqlHandleOf, type Datastore } from '../../src/datastore/index.js';
+import { Kysely, sql } from 'kysely';
+import {
+  createDatastore,
+  createDialect,
+  type Datastore,
+  parseDbUrl,
+  runMigrations,
+  sqlHandleOf,
+} from '../../src/datastore/index.js';
+import { initialMigration } from '../../src/datastore/sql/migrations/0001-initial.js';
+import { asyncCallsMigration } from '../../src/datastore/sql/migrations/0002-async-calls.js';
+import { MigrationLockTable, MigrationTable } from '../../src/datastore/sql/migrations/index.js';
 import { type Call, newId, type StatsPoint } from '../../src/models/index.js';
 import { describeEachDialect, uniq } from './dialects.js';
 
@@ -148,6 +158,57 @@ describeEachDialect('call records, compactly', (ctx) => {
     assert.deepEqual(await ctx.ds.getCallById(running.id), running);
     const queued = await ctx.ds.getCallsByStatus('async', ['running'], { limit: 100 });
     assert.ok(queued.some((c) => c.id === running.id));
+  });
+
+  it('keeps the calls stored before migration 0003, and reads them as they were', async () => {
+    const url = await ctx.anotherDatabase();
+    const target = parseDbUrl(url);
+    const db = new Kysely<{ calls: Row; logs: Row }>({ dialect: createDialect(target) });
+    const before = { ...syncCall(uniq('fn')), dead_letter: true, status: 'error' as const };
+    const pending = syncCall(before.fn_id, { status: 'queued', type: 'async' });
+    try {
+      await runMigrations(db, target.kind, {
+        provider: {
+          getMigrations: async () => ({
+            '0001-initial': initialMigration(target.kind),
+            '0002-async-calls': asyncCallsMigration(target.kind),
+          }),
+        },
+        table: MigrationTable,
+        lockTable: MigrationLockTable,
+        label: 'datastore',
+      });
+      for (const c of [before, pending]) {
+        await db
+          .insertInto('calls')
+          .values({
+            ...Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'stats' && k !== 'dead_letter')),
+            stats: JSON.stringify(c.stats),
+            dead_letter: c.dead_letter ? 1 : null,
+          })
+          .execute();
+      }
+      await db.insertInto('logs').values({ id: before.id, log: 'a line\n' }).execute();
+    } finally {
+      await db.destroy();
+    }
+    const ds = await createDatastore(url);
+    try {
+      assert.deepEqual(await ds.getCallById(before.id), before);
+      assert.equal(await ds.getLog(before.id), 'a line\n');
+      const dead = await ds.getDeadLetters({ fnId: before.fn_id, perPage: 5 });
+      assert.deepEqual(
+        dead.items.map((c) => c.id),
+        [before.id],
+      );
+      const queued = await ds.getCallsByStatus('async', ['queued'], { limit: 5 });
+      assert.deepEqual(
+        queued.map((c) => c.id),
+        [pending.id],
+      );
+    } finally {
+      await ds.close();
+    }
   });
 });
 
