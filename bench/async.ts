@@ -12,6 +12,7 @@ import { Pool } from 'undici';
 import { type Fnode, startFnode } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { isFinalStatus } from '../src/models/index.js';
+import { measureDbBytes } from './db-bytes.js';
 import { load, percentile, printTable, summarize } from './stats.js';
 
 const DURATION_MS = Number(process.env['BENCH_MS'] ?? 3000);
@@ -182,3 +183,6 @@ printTable(
   ['adapter', 'enqueue/s', 'enqueue p50 ms', 'enqueue p99 ms', 'queued->started p50 ms', 'p99 ms'],
   rows,
 );
+
+// Issue 18: what a sync call costs in the SQLite database, and removing it (bench/db-bytes.ts).
+await measureDbBytes();

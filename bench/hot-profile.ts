@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Pool } from 'undici';
-import { startBareProxy } from './bare-proxy.js';
+import { startBareProxy } from './bare-proxy-server.js';
 import { printTable } from './stats.js';
 
 // HOT_DIST=1: the server as `npm run build` compiled it (dist/), as production runs it; tsx adds

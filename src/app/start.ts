@@ -17,7 +17,7 @@ import {
   WarmPools,
 } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
-import { AsyncCalls, AsyncRunner, CallExecutor, reconcileQueue } from '../runner/index.js';
+import { AsyncCalls, AsyncRunner, CallExecutor, CallPruner, reconcileQueue } from '../runner/index.js';
 import { buildServer } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
@@ -227,6 +227,14 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     runner.start();
   }
 
+  // Issue 18: call history past its retention is removed in the background, on every node.
+  const pruner = new CallPruner({
+    datastore: store,
+    retentionSecs: config.callRetentionSecs,
+    onError: (err) => logger.warn({ err }, 'removing old calls failed; trying again later'),
+  });
+  pruner.start();
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -236,6 +244,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       await agent?.close();
       await recorder?.flush();
       await queue?.close();
+      await pruner.close();
       await store.close();
       await logStore.close();
       await bus?.close();

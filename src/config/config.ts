@@ -14,6 +14,11 @@ export interface Config {
   /** 0 = no limit. */
   readonly maxRequestSize: number;
   readonly dataDir: string;
+  /**
+   * Call records, their logs and stored responses are removed this long after the call was
+   * created (FNODE_CALL_RETENTION_SECS, default 7 days); 0 keeps them forever.
+   */
+  readonly callRetentionSecs: number;
   readonly agent: AgentConfig;
   readonly async: AsyncConfig;
   readonly telemetry: TelemetryConfig;
@@ -134,6 +139,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicLbUrl: read(env, 'FN_PUBLIC_LB_URL')?.replace(/\/+$/, ''),
     maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', 0),
     dataDir,
+    callRetentionSecs: int(env, 'FNODE_CALL_RETENTION_SECS', 7 * 86_400),
     agent: {
       dockerNetworks: (read(env, 'FN_DOCKER_NETWORKS') ?? '').split(/\s+/).filter(Boolean),
       maxTotalMemoryBytes: maxMem > 0 ? Math.min(maxMem, defaultMemory()) : defaultMemory(),

@@ -68,6 +68,17 @@ export interface DeadLetterFilter extends PageRequest {
   fnId: string;
 }
 
+/** A batch of old calls to remove (retention). */
+export interface OldCallsFilter {
+  /** ISO time: calls created before it. */
+  createdBefore: string;
+  /** Only this fn's calls. */
+  fnId?: string;
+  /** Resumes after this id: the last of the previous batch. */
+  afterId?: string;
+  limit: number;
+}
+
 export type NewApp = Pick<App, 'name'> &
   Partial<Pick<App, 'config' | 'annotations' | 'syslog_url' | 'shape'>>;
 export type NewFn = Pick<Fn, 'name' | 'app_id' | 'image'> &
@@ -168,6 +179,23 @@ export interface Datastore {
   insertLogs(logs: readonly CallLog[]): Promise<void>;
   /** Throws CallLogNotFound. */
   getLog(callId: string): Promise<string>;
+  /** Removes calls' logs (the ones there are). */
+  removeLogs(callIds: readonly string[]): Promise<void>;
+
+  /**
+   * Retention: removes up to `limit` calls in a final status created before a time, oldest first,
+   * with their stored responses (not their logs: see removeLogs). Returns their ids, ascending.
+   */
+  removeOldCalls(filter: OldCallsFilter): Promise<string[]>;
+  /** Removes about `limit` (at least, when there are) Idempotency-Key claims made before an ISO time. */
+  removeOldClaims(before: string, limit: number): Promise<number>;
+  /** Fns that carry an annotation key. */
+  getFnsWithAnnotation(key: string): Promise<Fn[]>;
+  /**
+   * Gives up to `pages` pages freed by removals back to the file system where the database keeps
+   * them (SQLite); returns how many free pages are left (0 elsewhere).
+   */
+  reclaimSpace(pages: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ export type {
   NewFn,
   NewRoute,
   NewTrigger,
+  OldCallsFilter,
   Page,
   PageRequest,
   RouteFilter,

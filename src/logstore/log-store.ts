@@ -9,28 +9,35 @@ export interface LogStore {
   insertLogs(logs: readonly CallLog[]): Promise<void>;
   /** A call's log; throws ApiError CallLogNotFound (404) when there is none. */
   getLog(callId: string): Promise<string>;
+  /** Removes calls' logs (retention); ids without a log are ignored. */
+  removeLogs(callIds: readonly string[]): Promise<void>;
   /** Releases what the store opened itself (not a shared datastore). */
   close(): Promise<void>;
 }
 
 /** The datastore adapter. `owned` closes the datastore with the log store. */
 export function datastoreLogStore(
-  ds: Pick<Datastore, 'insertLogs' | 'getLog' | 'close'>,
+  ds: Pick<Datastore, 'insertLogs' | 'getLog' | 'removeLogs' | 'close'>,
   owned = false,
 ): LogStore {
   return {
     insertLogs: (logs) => ds.insertLogs(logs),
     getLog: (callId) => ds.getLog(callId),
+    removeLogs: (callIds) => ds.removeLogs(callIds),
     close: () => (owned ? ds.close() : Promise.resolve()),
   };
 }
 
 /** A datastore whose log methods go to `logs` (so every user of the datastore sees one log store). */
-export function withLogStore<T extends Pick<Datastore, 'insertLogs' | 'getLog'>>(ds: T, logs: LogStore): T {
+export function withLogStore<T extends Pick<Datastore, 'insertLogs' | 'getLog' | 'removeLogs'>>(
+  ds: T,
+  logs: LogStore,
+): T {
   return new Proxy(ds, {
     get(target, prop) {
       if (prop === 'insertLogs') return logs.insertLogs;
       if (prop === 'getLog') return logs.getLog;
+      if (prop === 'removeLogs') return logs.removeLogs;
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

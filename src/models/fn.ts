@@ -17,6 +17,7 @@ import {
   MaxLengthFnName,
   MaxMemoryMB,
 } from './limits.js';
+import { validateCallRetention } from './call-retention.js';
 
 export const FnInvokeEndpointAnnotation = 'fnproject.io/fn/invokeEndpoint';
 
@@ -71,6 +72,7 @@ export function validateFn(
   if (!Number.isInteger(fn.memory) || fn.memory < 1 || fn.memory > MaxMemoryMB) fail('InvalidMemory');
   validateAnnotations(fn.annotations);
   validateFnodeAnnotations(fn.annotations);
+  validateCallRetention(fn.annotations);
 }
 
 export type FnPatch = Partial<

@@ -60,6 +60,21 @@ export function newId(): string {
   return shared.next();
 }
 
+/**
+ * The smallest id of a call created at `ms` (epoch ms): every id made earlier sorts below it, so
+ * a range on the primary key selects calls by age.
+ */
+export function idFloorAt(ms: number): string {
+  let out = '';
+  // The first 10 characters carry the 48-bit time (3 + 9 × 5 bits); the other 16 are zero.
+  let t = Math.max(0, Math.min(Math.floor(ms), 2 ** 48 - 1));
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[t % 32] + out;
+    t = Math.floor(t / 32);
+  }
+  return out.padEnd(26, '0');
+}
+
 const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** True for a string shaped like an Fn id; used to refuse junk path ids before any lookup. */

@@ -10,7 +10,7 @@ export {
   errImagePull,
 } from './errors.js';
 export * as Limits from './limits.js';
-export { IdGenerator, newId, isValidId } from './id.js';
+export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';
 export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,
@@ -72,3 +72,9 @@ export {
   fnodeAnnotation,
   validateFnodeAnnotations,
 } from './fnode-annotations.js';
+export {
+  CallRetentionAnnotation,
+  effectiveRetentionSecs,
+  parseRetentionSecs,
+  validateCallRetention,
+} from './call-retention.js';

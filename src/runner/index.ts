@@ -9,3 +9,4 @@ export { AsyncRunner, type AsyncRunnerOptions } from './async-runner.js';
 export { AsyncAnnotations, type AsyncSettings, asyncSettings, retryDelayMs } from './async-settings.js';
 export { CallExecutor, type CallExecutorOptions } from './call-executor.js';
 export { reconcileQueue } from './reconcile.js';
+export { CallPruner, type CallPrunerOptions, type PruneResult } from './call-pruner.js';

@@ -1,22 +1,27 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Call, type CallStatus, decodeCursor, fail } from '../../models/index.js';
 import type { CallResponse, DeadLetterFilter, IdempotencyClaim, Page } from '../datastore.js';
-import { callFromRow, callToRow } from './call-rows.js';
+import type { CallSettings } from './call-settings.js';
 import { toPage } from './codec.js';
+import { DeadLetterSql, PendingStatusesSql } from './migrations/0003-call-history.js';
 import type { Database, DialectKind } from './schema.js';
 import { inTransaction } from './transaction.js';
+
+const PendingStatuses: readonly CallStatus[] = ['delayed', 'queued', 'running'];
 
 /** Async-call storage: idempotent enqueue, dead letters, stored responses, reconcile scans. */
 export class AsyncCallsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly kind: DialectKind,
+    private readonly settings: CallSettings,
   ) {}
 
   async insert(call: Call, claim?: IdempotencyClaim): Promise<{ id: string; created: boolean }> {
     if (!call.id) fail('DatastoreEmptyCallID');
+    const callRow = await this.settings.toRow(this.db, call);
     if (!claim) {
-      await this.db.insertInto('calls').values(callToRow(call)).execute();
+      await this.db.insertInto('calls').values(callRow).execute();
       return { id: call.id, created: true };
     }
     // Two short transactions, never a shared lock upgraded to an exclusive one (MySQL deadlocks).
@@ -30,7 +35,7 @@ export class AsyncCallsRepo {
         .where('created_at', '<', claim.notBefore)
         .executeTakeFirst();
       if (taken.numUpdatedRows === 0n) return false;
-      await tx.insertInto('calls').values(callToRow(call)).execute();
+      await tx.insertInto('calls').values(callRow).execute();
       return true;
     });
     if (tookOver) return { id: call.id, created: true };
@@ -51,7 +56,7 @@ export class AsyncCallsRepo {
           .executeTakeFirstOrThrow();
         return { id: owner.call_id, created: false };
       }
-      await tx.insertInto('calls').values(callToRow(call)).execute();
+      await tx.insertInto('calls').values(callRow).execute();
       return { id: call.id, created: true };
     });
   }
@@ -66,12 +71,17 @@ export class AsyncCallsRepo {
       .selectFrom('calls')
       .selectAll()
       .where('status', 'in', [...statuses])
+      // The partial index of pending calls, when every status asked for is one.
+      .$if(
+        statuses.every((s) => PendingStatuses.includes(s)),
+        (q) => q.where(sql.raw<boolean>(PendingStatusesSql)),
+      )
       .where('type', '=', type)
       .$if(page.afterId !== undefined, (q) => q.where('id', '>', page.afterId!))
       .orderBy('id', 'asc')
       .limit(page.limit)
       .execute();
-    return rows.map(callFromRow);
+    return this.settings.fromRows(this.db, rows);
   }
 
   async deadLetters(filter: DeadLetterFilter): Promise<Page<Call>> {
@@ -80,12 +90,12 @@ export class AsyncCallsRepo {
       .selectFrom('calls')
       .selectAll()
       .where('fn_id', '=', filter.fnId)
-      .where('dead_letter', '=', 1)
+      .where(sql.raw<boolean>(DeadLetterSql))
       .$if(before !== undefined, (q) => q.where('id', '<', before!))
       .orderBy('id', 'desc')
       .limit(filter.perPage)
       .execute();
-    return toPage(rows.map(callFromRow), filter.perPage, (c) => c.id);
+    return toPage(await this.settings.fromRows(this.db, rows), filter.perPage, (c) => c.id);
   }
 
   async clearDeadLetter(callId: string): Promise<boolean> {

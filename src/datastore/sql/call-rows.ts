@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Call, CallReason, CallStatus, StatsPoint } from '../../models/index.js';
+import type { Call, CallReason, CallStatus } from '../../models/index.js';
 import { toJsonOrNull } from './codec.js';
+import { decodeStats, decodeTimeAfter, encodeStats, encodeTimeAfter } from './compact-values.js';
 import type { CallsTable } from './schema.js';
 
 /** Every column but the key: what an upsert or a compare-and-swap rewrites. */
@@ -38,51 +39,98 @@ export const CallValueColumns = [
   'run_at',
   'dead_letter',
   'payload_encoding',
+  'settings_id',
 ] as const satisfies readonly (keyof CallsTable)[];
 
 /**
- * The calls a container serves between two of its stats samples (about one a second) share the
- * latest one: its JSON is made once for all their records.
+ * What a call shares with the other calls of its fn (or route) as it was: stored once in
+ * `call_settings` and referenced by the call's row, so a call's row holds only what is its own.
  */
-const onePointJson = new WeakMap<StatsPoint, string>();
+export type CallSettingsValues = Partial<
+  Pick<
+    Call,
+    | 'app_name'
+    | 'trigger_id'
+    | 'image'
+    | 'type'
+    | 'format'
+    | 'memory'
+    | 'cpus'
+    | 'timeout'
+    | 'idle_timeout'
+    | 'priority'
+    | 'config'
+    | 'method'
+    | 'url'
+  >
+>;
 
-function statsJson(stats: StatsPoint[] | undefined): string | null {
-  const only = stats?.length === 1 ? stats[0] : undefined;
-  if (!only) return toJsonOrNull(stats);
-  let json = onePointJson.get(only);
-  if (json === undefined) {
-    json = JSON.stringify(stats);
-    onePointJson.set(only, json);
-  }
-  return json;
+const SYNC = 'sync';
+
+/** Empty config and headers are not stored: Fn's answer omits them (`omitempty`) too. */
+function isEmptyMap(m: object | undefined): boolean {
+  return m === undefined || Object.keys(m).length === 0;
 }
 
-export function callToRow(c: Call): Insertable<CallsTable> {
+/**
+ * The call's shared settings; undefined when it has none. Columns queried on stay in the row:
+ * `path`, and `type` but for `sync` (the runner looks for async calls); so does a URL with a
+ * query (the call's own).
+ */
+export function settingsOf(c: Call): CallSettingsValues | undefined {
+  const s: CallSettingsValues = {};
+  if (c.app_name) s.app_name = c.app_name;
+  if (c.trigger_id) s.trigger_id = c.trigger_id;
+  if (c.image !== undefined) s.image = c.image;
+  if (c.type === SYNC) s.type = c.type;
+  if (c.format !== undefined) s.format = c.format;
+  if (c.memory !== undefined) s.memory = c.memory;
+  if (c.cpus !== undefined) s.cpus = c.cpus;
+  if (c.timeout !== undefined) s.timeout = c.timeout;
+  if (c.idle_timeout !== undefined) s.idle_timeout = c.idle_timeout;
+  if (c.priority !== undefined) s.priority = c.priority;
+  if (c.config !== undefined && !isEmptyMap(c.config)) s.config = c.config;
+  if (c.method !== undefined) s.method = c.method;
+  if (c.url !== undefined && !c.url.includes('?')) s.url = c.url;
+  return Object.keys(s).length === 0 ? undefined : s;
+}
+
+/**
+ * A call's row. With `settings` (the id of the call's settings row and those settings), the
+ * shared fields are left to that row; times after creation and stats take their compact forms.
+ */
+export function callToRow(
+  c: Call,
+  settings?: { id: number; values: CallSettingsValues },
+): Insertable<CallsTable> {
+  const s = settings?.values ?? {};
+  const own = <K extends keyof CallSettingsValues>(k: K): Call[K] | undefined =>
+    s[k] === undefined ? c[k] : undefined;
   return {
     id: c.id,
     status: c.status,
     app_id: c.app_id ?? '',
-    app_name: c.app_name ?? '',
+    app_name: own('app_name') ?? '',
     fn_id: c.fn_id ?? '',
-    trigger_id: c.trigger_id ?? '',
+    trigger_id: own('trigger_id') ?? '',
     path: c.path ?? null,
-    image: c.image ?? null,
-    type: c.type ?? null,
-    format: c.format ?? null,
-    memory: c.memory ?? null,
-    cpus: c.cpus ?? null,
-    timeout: c.timeout ?? null,
-    idle_timeout: c.idle_timeout ?? null,
-    priority: c.priority ?? null,
-    config: toJsonOrNull(c.config),
-    headers: toJsonOrNull(c.headers),
-    method: c.method ?? null,
-    url: c.url ?? null,
+    image: own('image') ?? null,
+    type: own('type') ?? null,
+    format: own('format') ?? null,
+    memory: own('memory') ?? null,
+    cpus: own('cpus') ?? null,
+    timeout: own('timeout') ?? null,
+    idle_timeout: own('idle_timeout') ?? null,
+    priority: own('priority') ?? null,
+    config: isEmptyMap(c.config) ? null : toJsonOrNull(own('config')),
+    headers: isEmptyMap(c.headers) ? null : toJsonOrNull(c.headers),
+    method: own('method') ?? null,
+    url: own('url') ?? null,
     payload: c.payload ?? null,
     created_at: c.created_at,
-    started_at: c.started_at ?? null,
-    completed_at: c.completed_at ?? null,
-    stats: statsJson(c.stats),
+    started_at: encodeTimeAfter(c.created_at, c.started_at),
+    completed_at: encodeTimeAfter(c.created_at, c.completed_at),
+    stats: encodeStats(c.created_at, c.stats),
     error: c.error ?? null,
     reason: c.reason ?? null,
     execution_duration: c.execution_duration ?? null,
@@ -93,37 +141,53 @@ export function callToRow(c: Call): Insertable<CallsTable> {
     run_at: c.run_at ?? null,
     dead_letter: c.dead_letter ? 1 : null,
     payload_encoding: c.payload_encoding ?? null,
+    settings_id: settings?.id ?? null,
   };
 }
 
-/** NULL columns are absent from the call, never `null`. */
-export function callFromRow(row: Selectable<CallsTable>): Call {
+/** NULL columns are absent from the call, never `null`; `settings` are the row's shared settings. */
+export function callFromRow(row: Selectable<CallsTable>, settings: CallSettingsValues = {}): Call {
+  const s = settings;
   const call: Call = {
     id: row.id,
     status: row.status as CallStatus,
     app_id: row.app_id,
-    app_name: row.app_name,
+    app_name: s.app_name ?? row.app_name,
     fn_id: row.fn_id,
-    trigger_id: row.trigger_id,
+    trigger_id: s.trigger_id ?? row.trigger_id,
     created_at: row.created_at,
   };
+  const image = s.image ?? row.image;
+  const format = s.format ?? row.format;
+  const memory = s.memory ?? row.memory;
+  const cpus = s.cpus ?? row.cpus;
+  const timeout = s.timeout ?? row.timeout;
+  const idleTimeout = s.idle_timeout ?? row.idle_timeout;
+  const priority = s.priority ?? row.priority;
+  const method = s.method ?? row.method;
+  const url = s.url ?? row.url;
   if (row.path !== null) call.path = row.path;
-  if (row.image !== null) call.image = row.image;
-  if (row.type !== null) call.type = row.type;
-  if (row.format !== null) call.format = row.format;
-  if (row.memory !== null) call.memory = row.memory;
-  if (row.cpus !== null) call.cpus = row.cpus;
-  if (row.timeout !== null) call.timeout = row.timeout;
-  if (row.idle_timeout !== null) call.idle_timeout = row.idle_timeout;
-  if (row.priority !== null) call.priority = row.priority;
-  if (row.config !== null) call.config = JSON.parse(row.config) as Record<string, string>;
+  if (image !== null) call.image = image;
+  const type = s.type ?? row.type;
+  if (type !== null) call.type = type;
+  if (format !== null) call.format = format;
+  if (memory !== null) call.memory = memory;
+  if (cpus !== null) call.cpus = cpus;
+  if (timeout !== null) call.timeout = timeout;
+  if (idleTimeout !== null) call.idle_timeout = idleTimeout;
+  if (priority !== null) call.priority = priority;
+  if (s.config !== undefined) call.config = s.config;
+  else if (row.config !== null) call.config = JSON.parse(row.config) as Record<string, string>;
   if (row.headers !== null) call.headers = JSON.parse(row.headers) as Record<string, string[]>;
-  if (row.method !== null) call.method = row.method;
-  if (row.url !== null) call.url = row.url;
+  if (method !== null) call.method = method;
+  if (url !== null) call.url = url;
   if (row.payload !== null) call.payload = row.payload;
-  if (row.started_at !== null) call.started_at = row.started_at;
-  if (row.completed_at !== null) call.completed_at = row.completed_at;
-  if (row.stats !== null) call.stats = JSON.parse(row.stats) as StatsPoint[];
+  const startedAt = decodeTimeAfter(row.created_at, row.started_at);
+  const completedAt = decodeTimeAfter(row.created_at, row.completed_at);
+  if (startedAt !== undefined) call.started_at = startedAt;
+  if (completedAt !== undefined) call.completed_at = completedAt;
+  const stats = decodeStats(row.created_at, row.stats);
+  if (stats !== undefined) call.stats = stats;
   if (row.error !== null) call.error = row.error;
   if (row.reason !== null) call.reason = row.reason as CallReason;
   if (row.execution_duration !== null) call.execution_duration = Number(row.execution_duration);

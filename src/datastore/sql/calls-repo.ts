@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { type Call, type ErrorName, decodeCursor, fail } from '../../models/index.js';
 import type { CallFilter, Page } from '../datastore.js';
 import { BatchUpsert } from './batch-upsert.js';
-import { CallValueColumns, callFromRow, callToRow } from './call-rows.js';
+import { CallValueColumns } from './call-rows.js';
+import type { CallSettings } from './call-settings.js';
 import { toPage } from './codec.js';
-import type { Database, DialectKind } from './schema.js';
+import type { CallsTable, Database, DialectKind } from './schema.js';
 import { inTransaction } from './transaction.js';
 
 export class CallsRepo {
@@ -13,6 +14,7 @@ export class CallsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     kind: DialectKind,
+    private readonly settings: CallSettings,
   ) {
     this.upsert = new BatchUpsert(kind, 'calls', CallValueColumns);
   }
@@ -20,22 +22,23 @@ export class CallsRepo {
   /** One multi-row upsert per 500 calls (callToRow gives every row every column, in one order). */
   async insertMany(calls: Call[]): Promise<void> {
     if (calls.some((c) => !c.id)) fail('DatastoreEmptyCallID');
-    await this.upsert.run(this.db, calls.map(callToRow));
+    await this.upsert.run(this.db, await this.settings.toRows(this.db, calls));
   }
 
   /** Compare-and-swap on the stored status. */
   async update(from: Call, to: Call, next?: Call): Promise<void> {
     if (!from.id) fail('DatastoreEmptyCallID');
-    if (!next) return this.compareAndSwap(this.db, from, to);
-    if (!next.id) fail('DatastoreEmptyCallID');
+    if (next && !next.id) fail('DatastoreEmptyCallID');
+    const [toRow, nextRow] = await this.settings.toRows(this.db, next ? [to, next] : [to]);
+    if (!nextRow) return this.compareAndSwap(this.db, from, toRow!);
     await inTransaction(this.db, async (tx) => {
-      await this.compareAndSwap(tx, from, to);
-      await tx.insertInto('calls').values(callToRow(next)).execute();
+      await this.compareAndSwap(tx, from, toRow!);
+      await tx.insertInto('calls').values(nextRow).execute();
     });
   }
 
-  private async compareAndSwap(db: Kysely<Database>, from: Call, to: Call): Promise<void> {
-    const { id: _id, ...values } = callToRow(to);
+  private async compareAndSwap(db: Kysely<Database>, from: Call, to: Insertable<CallsTable>): Promise<void> {
+    const { id: _id, ...values } = to;
     const res = await db
       .updateTable('calls')
       .set(values)
@@ -56,14 +59,14 @@ export class CallsRepo {
       .where('fn_id', '=', fnId)
       .executeTakeFirst();
     if (!row) fail('CallNotFound');
-    return callFromRow(row);
+    return this.settings.fromRow(this.db, row);
   }
 
   async getById(callId: string): Promise<Call> {
     if (!callId) fail('DatastoreEmptyCallID');
     const row = await this.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
     if (!row) fail('CallNotFound');
-    return callFromRow(row);
+    return this.settings.fromRow(this.db, row);
   }
 
   /** Newest first; from/to are exclusive bounds on created_at. */
@@ -83,7 +86,7 @@ export class CallsRepo {
       .orderBy('id', 'desc')
       .limit(filter.perPage)
       .execute();
-    return toPage(rows.map(callFromRow), filter.perPage, (c) => c.id);
+    return toPage(await this.settings.fromRows(this.db, rows), filter.perPage, (c) => c.id);
   }
 }
 

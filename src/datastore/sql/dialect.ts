@@ -53,6 +53,9 @@ export async function createDialect(target: DbTarget): Promise<Dialect> {
 function openSqlite(Sqlite: typeof SqliteDatabase, file: string): SqliteDatabase.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Sqlite(file);
+  // Takes effect on a new file only (before its first table): freed pages can then be given back
+  // with `pragma incremental_vacuum` (migration 0003 switches older files).
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MSECS}`);
   db.pragma('foreign_keys = ON');
@@ -74,6 +77,7 @@ function withStatementCache(db: SqliteDatabase.Database): KyselySqlite {
       db.close();
     },
     prepare: (sql) => {
+      if (STEPPED_PRAGMA.test(sql)) return steppedToTheEnd(db, sql);
       let stmt = cache.get(sql);
       if (stmt) {
         // Most recently used last, so the first key is the one to drop.
@@ -86,4 +90,22 @@ function withStatementCache(db: SqliteDatabase.Database): KyselySqlite {
       return stmt;
     },
   };
+}
+
+/** Pragmas that do one unit of work per step (incremental_vacuum frees one page a step). */
+const STEPPED_PRAGMA = /^\s*pragma\s+incremental_vacuum\b/i;
+
+/**
+ * better-sqlite3's `run()` steps a statement once; `exec()` steps it to the end. Kysely only
+ * calls `run()` (for a statement that returns no rows), so such a pragma runs through `exec()`.
+ */
+function steppedToTheEnd(db: SqliteDatabase.Database, sql: string): SqliteDatabase.Statement {
+  const stmt = {
+    reader: false,
+    run: () => {
+      db.exec(sql);
+      return { changes: 0, lastInsertRowid: 0 };
+    },
+  };
+  return stmt as unknown as SqliteDatabase.Statement;
 }

@@ -110,6 +110,18 @@ export class FnsRepo {
   }
 
   /** Triggers go with the fn through ON DELETE CASCADE. */
+  /** Every fn carrying the annotation key (a LIKE narrows the scan; the exact match is made here). */
+  async withAnnotation(key: string): Promise<Fn[]> {
+    const rows = await this.db
+      .selectFrom('fns')
+      .selectAll()
+      .where('annotations', 'like', `%${JSON.stringify(key)}%`)
+      .execute();
+    return rows
+      .map(fnFromRow)
+      .filter((fn) => fn.annotations !== undefined && Object.hasOwn(fn.annotations, key));
+  }
+
   async remove(id: string): Promise<void> {
     const res = await this.db.deleteFrom('fns').where('id', '=', id).executeTakeFirst();
     if (res.numDeletedRows === 0n) fail('FnsNotFound');

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Kysely row types of the datastore tables. JSON fields are TEXT holding compact JSON; times
@@ -13,6 +13,7 @@ export interface Database {
   logs: LogsTable;
   idempotency_keys: IdempotencyKeysTable;
   call_responses: CallResponsesTable;
+  call_settings: CallSettingsTable;
 }
 
 export interface AppsTable {
@@ -114,6 +115,15 @@ export interface CallsTable {
   /** 1 when dead-lettered, else NULL. */
   dead_letter: number | null;
   payload_encoding: string | null;
+  /** The call's shared settings (call_settings.id); NULL when all are in the row. */
+  settings_id: number | null;
+}
+
+/** Settings shared by many calls (see call-settings.ts): compact JSON, unique by its sha256. */
+export interface CallSettingsTable {
+  id: Generated<number>;
+  hash: string;
+  settings: string;
 }
 
 /** One row per (fn, Idempotency-Key): the async call the key stands for, and when it was claimed. */

@@ -14,6 +14,7 @@ import type {
   NewFn,
   NewRoute,
   NewTrigger,
+  OldCallsFilter,
   Page,
   RouteFilter,
   RoutePatch,
@@ -21,12 +22,14 @@ import type {
 } from '../datastore.js';
 import { AppsRepo } from './apps-repo.js';
 import { AsyncCallsRepo } from './async-calls-repo.js';
+import { CallSettings } from './call-settings.js';
 import { CallsRepo } from './calls-repo.js';
 import type { DbTarget } from './db-url.js';
 import { createDialect } from './dialect.js';
 import { FnsRepo } from './fns-repo.js';
 import { LogsRepo } from './logs-repo.js';
 import { MigrationLockTable, MigrationTable, migrationProvider } from './migrations/index.js';
+import { RetentionRepo } from './retention-repo.js';
 import { RoutesRepo } from './routes-repo.js';
 import type { Database, DialectKind } from './schema.js';
 import { TriggersRepo } from './triggers-repo.js';
@@ -40,6 +43,7 @@ export class SqlDatastore implements Datastore {
   private readonly calls: CallsRepo;
   private readonly logs: LogsRepo;
   private readonly asyncCalls: AsyncCallsRepo;
+  private readonly retention: RetentionRepo;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -50,9 +54,11 @@ export class SqlDatastore implements Datastore {
     this.fns = new FnsRepo(db, kind);
     this.triggers = new TriggersRepo(db, kind);
     this.routes = new RoutesRepo(db, kind);
-    this.calls = new CallsRepo(db, kind);
+    const settings = new CallSettings(kind);
+    this.calls = new CallsRepo(db, kind, settings);
     this.logs = new LogsRepo(db, kind);
-    this.asyncCalls = new AsyncCallsRepo(db, kind);
+    this.asyncCalls = new AsyncCallsRepo(db, kind, settings);
+    this.retention = new RetentionRepo(db, kind);
   }
 
   /** Connects and brings the schema up to date (under Kysely's migration lock). */
@@ -186,6 +192,22 @@ export class SqlDatastore implements Datastore {
   }
   getLog(callId: string): Promise<string> {
     return this.logs.get(callId);
+  }
+  removeLogs(callIds: readonly string[]): Promise<void> {
+    return this.retention.removeLogs(callIds);
+  }
+
+  removeOldCalls(filter: OldCallsFilter): Promise<string[]> {
+    return this.retention.removeOldCalls(filter);
+  }
+  removeOldClaims(before: string, limit: number): Promise<number> {
+    return this.retention.removeOldClaims(before, limit);
+  }
+  getFnsWithAnnotation(key: string): Promise<Fn[]> {
+    return this.fns.withAnnotation(key);
+  }
+  reclaimSpace(pages: number): Promise<number> {
+    return this.retention.reclaimSpace(pages);
   }
 
   close(): Promise<void> {

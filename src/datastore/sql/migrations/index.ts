@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectKind } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { asyncCallsMigration } from './0002-async-calls.js';
+import { callHistoryMigration } from './0003-call-history.js';
 
 /** Kysely's bookkeeping tables for this module, apart from any other module's migrations. */
 export const MigrationTable = 'fnode_datastore_migrations';
@@ -17,6 +18,7 @@ export function migrationProvider(kind: DialectKind): MigrationProvider {
       return {
         '0001-initial': initialMigration(kind),
         '0002-async-calls': asyncCallsMigration(kind),
+        '0003-call-history': callHistoryMigration(kind),
       };
     },
   };
