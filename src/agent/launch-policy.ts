@@ -1,10 +1,12 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { SlotQueue } from './slot-queue.js';
 
 /** How long a ready callback waits for fnode's own event loop: the server's queueing, not the function's. */
 export interface LoadProbe {
   /** Recent mean event-loop delay in ms. */
   loopDelayMs(): number;
+  /** Recent share of time the event loop was busy (0-1): high when fnode itself is the bottleneck. */
+  utilization(): number;
   close(): void;
 }
 
@@ -12,6 +14,8 @@ export interface LoadProbe {
 export class EventLoopProbe implements LoadProbe {
   private readonly histogram = monitorEventLoopDelay({ resolution: 5 });
   private last = 0;
+  private busy = 0;
+  private elu: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly timer: NodeJS.Timeout;
 
   constructor(windowMs = 1000) {
@@ -21,12 +25,19 @@ export class EventLoopProbe implements LoadProbe {
       // The histogram counts the sampling interval in each delay.
       this.last = Number.isFinite(mean) ? Math.max(0, mean / 1e6 - 5) : 0;
       this.histogram.reset();
+      const now = performance.eventLoopUtilization();
+      this.busy = performance.eventLoopUtilization(now, this.elu).utilization;
+      this.elu = now;
     }, windowMs);
     this.timer.unref();
   }
 
   loopDelayMs(): number {
     return this.last;
+  }
+
+  utilization(): number {
+    return this.busy;
   }
 
   close(): void {
@@ -44,14 +55,19 @@ export interface LaunchPolicyOptions {
 
 /** A call shorter than this is bounded by the server, never by one container. */
 const MIN_SERVICE_MS = 1;
-/** Containers are the bottleneck when a call spends this many times the loop delay in one. */
+/** Containers are the bottleneck when a call spends this many times the loop delay in one... */
 const LOOP_FACTOR = 4;
+/**
+ * ...or whenever fnode's own loop has room: its delay then comes from other processes on the
+ * machine (a CPU-starved host), not from calls queueing for fnode.
+ */
+const BUSY_LOOP = 0.5;
 
 /**
  * Decides when waiting calls need another container. A container is started only when the
- * containers are what the calls wait for: their calls take long compared with the delay of
- * fnode's own event loop (under load, a fast function's calls queue for the server, and another
- * container would only take CPU from it). Then a call waits at most its fn's service time,
+ * containers are what the calls wait for: their calls take 1 ms or more and, when fnode's own
+ * event loop is busy, long compared with its delay (under load, a fast function's calls queue
+ * for the server, and another container would only take CPU from it). Then a call waits at most its fn's service time,
  * and never longer than the grace, before a container starts for it; slow functions scale out.
  */
 export class LaunchPolicy {
@@ -89,7 +105,9 @@ export class LaunchPolicy {
   }
 
   containersAreBottleneck(q: SlotQueue, now = this.now()): boolean {
-    const floor = Math.max(MIN_SERVICE_MS, LOOP_FACTOR * this.opts.probe.loopDelayMs());
-    return this.serviceMs(q, now) >= floor;
+    const service = this.serviceMs(q, now);
+    if (service < MIN_SERVICE_MS) return false;
+    const probe = this.opts.probe;
+    return probe.utilization() < BUSY_LOOP || service >= LOOP_FACTOR * probe.loopDelayMs();
   }
 }

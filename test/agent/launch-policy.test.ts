@@ -29,9 +29,20 @@ function busyContainer(lastCallAt: number): HotContainer {
   return hc;
 }
 
-function setup(opts: { serviceMs: number; loopDelayMs: number; graceMs?: number; waitersSince: number[] }) {
+function setup(opts: {
+  serviceMs: number;
+  loopDelayMs: number;
+  /** The event loop's busy share; busy by default, the case where the delay decides. */
+  utilization?: number;
+  graceMs?: number;
+  waitersSince: number[];
+}) {
   let now = 100_000;
-  const probe: LoadProbe = { loopDelayMs: () => opts.loopDelayMs, close() {} };
+  const probe: LoadProbe = {
+    loopDelayMs: () => opts.loopDelayMs,
+    utilization: () => opts.utilization ?? 0.9,
+    close() {},
+  };
   const policy = new LaunchPolicy({ graceMs: opts.graceMs ?? 50, probe, now: () => now });
   const q = new SlotQueue(specFor(app, fn), httpStreamProtocol(0));
   q.serviceMs = opts.serviceMs;
@@ -44,6 +55,16 @@ describe('the launch policy', () => {
   it('starts nothing for fast calls that queue behind a busy server, however long they wait', () => {
     const { policy, q } = setup({ serviceMs: 0.6, loopDelayMs: 3, waitersSince: [400, 300, 200] });
     assert.equal(policy.containersAreBottleneck(q), false);
+    assert.equal(policy.demand(q), 0);
+  });
+
+  it('scales out when fnode itself has room, however slow a CPU-starved machine makes its loop', () => {
+    const { policy, q } = setup({ serviceMs: 20, loopDelayMs: 40, utilization: 0.1, waitersSince: [30, 5] });
+    assert.equal(policy.demand(q), 1);
+  });
+
+  it('never starts one for calls under a millisecond, even with an idle loop', () => {
+    const { policy, q } = setup({ serviceMs: 0.4, loopDelayMs: 0, utilization: 0.05, waitersSince: [100] });
     assert.equal(policy.demand(q), 0);
   });
 
