@@ -19,15 +19,21 @@ await Promise.all(
   Array.from({ length: job.concurrency }, async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const res = await pool.request({
-        path: job.path,
-        method: 'POST',
-        headers: job.headers,
-        body: job.body,
-      });
-      await res.body.arrayBuffer();
-      if (res.statusCode !== 200) errors++;
-      latencies.push(performance.now() - t);
+      try {
+        const res = await pool.request({
+          path: job.path,
+          method: 'POST',
+          headers: job.headers,
+          body: job.body,
+        });
+        await res.body.arrayBuffer();
+        if (res.statusCode !== 200) errors++;
+        latencies.push(performance.now() - t);
+      } catch {
+        // No response (reset, refused): counted, and the loop goes on until the deadline.
+        errors++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
     }
   }),
 );

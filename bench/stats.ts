@@ -10,6 +10,8 @@ export interface Sample {
   count: number;
   seconds: number;
   latenciesMs: number[];
+  /** Requests that failed (a status other than 200, or no response). */
+  errors?: number;
 }
 
 export function summarize(s: Sample): { rate: number; p50: number; p99: number } {
@@ -56,8 +58,11 @@ export async function load(
   return { name, count: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
-/** Runs a POST load from a worker thread; see load-worker.ts. */
-export async function loadInWorker(name: string, job: LoadJob): Promise<Sample> {
+/**
+ * Runs a POST load from a worker thread; see load-worker.mjs. Throws if any request failed,
+ * unless `allowErrors` (then the sample counts them).
+ */
+export async function loadInWorker(name: string, job: LoadJob, allowErrors = false): Promise<Sample> {
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: job });
   const result = await new Promise<{ latencies: number[]; seconds: number; errors: number }>(
@@ -67,8 +72,14 @@ export async function loadInWorker(name: string, job: LoadJob): Promise<Sample> 
     },
   );
   await worker.terminate();
-  if (result.errors > 0) throw new Error(`${name}: ${result.errors} requests failed`);
-  return { name, count: result.latencies.length, seconds: result.seconds, latenciesMs: result.latencies };
+  if (result.errors > 0 && !allowErrors) throw new Error(`${name}: ${result.errors} requests failed`);
+  return {
+    name,
+    count: result.latencies.length,
+    seconds: result.seconds,
+    latenciesMs: result.latencies,
+    errors: result.errors,
+  };
 }
 
 export interface LoadJob {

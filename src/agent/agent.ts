@@ -1,22 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/index.js';
-import { type AgentObserver, noopObserver } from './agent-observer.js';
 import { ApiError, Errors } from '../models/index.js';
+import { type AgentObserver, noopObserver } from './agent-observer.js';
+import { type ContainerProtocol, ExchangeFailure } from './container-protocol.js';
 import type { Driver } from './drivers/index.js';
-import { type AgentCall, containerEnv, type FunctionSpec, reservedBytes } from './function-spec.js';
+import { stdioProtocol } from './formats/stdio-exchange.js';
+import { type AgentCall, type FunctionSpec, reservedBytes } from './function-spec.js';
 import { HotContainer } from './hot-container.js';
 import { CallDeadlineError, type FunctionResponse } from './http-stream.js';
+import { httpStreamProtocol } from './http-stream-protocol.js';
+import { EventLoopProbe, LaunchPolicy, type LoadProbe } from './launch-policy.js';
+import { SharedLog } from './shared-log.js';
 import { ResourceTracker } from './resource-tracker.js';
 import { SlotQueue, type Waiter } from './slot-queue.js';
+import { WarmKeeper } from './warm-keeper.js';
 
 export interface AgentOptions {
   driver: Driver;
   config: AgentConfig;
-  /** How long a call waits for a busy container of its function to free up before another starts. */
+  /** The longest a call waits for a busy container of its function before another starts. */
   launchGraceMs?: number;
   onError?: (err: unknown, context: string) => void;
   /** Telemetry hooks (metrics, per-call stats, syslog, traces); see AgentObserver. */
   observer?: AgentObserver;
+  /** The server's own load, for the launch policy (default: its event-loop delay). */
+  probe?: LoadProbe;
 }
 
 export interface AgentStats {
@@ -29,38 +37,47 @@ export interface AgentStats {
 }
 
 /**
- * Places calls on hot containers (seed 004's agent): a call takes an idle container of its
- * function, else waits while one is started when memory allows; containers serve one call at a
- * time and stop after the function's idle timeout.
+ * Places calls on hot containers (seed 004's agent), for every format: a call takes a container
+ * of its function with room, else waits while one is started when the launch policy and memory
+ * allow. A container takes one call at a time (Fn's behaviour) or up to its fn's
+ * `fnode.io/max-concurrency`, stops after the function's idle timeout, and `fnode.io/min-hot`
+ * containers are kept started. Only the container protocol differs between formats.
  */
 export class Agent {
   private readonly queues = new Map<string, SlotQueue>();
   private readonly tracker: ResourceTracker;
   private readonly memoryWaiting = new Set<SlotQueue>();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly protocols = new Map<string, ContainerProtocol>();
+  private readonly policy: LaunchPolicy;
+  private readonly probe: LoadProbe;
+  private readonly warm: WarmKeeper;
   private inflight = 0;
   private drained: (() => void) | undefined;
   private closing = false;
-  private readonly graceMs: number;
-
   private readonly obs: AgentObserver;
 
   constructor(private readonly opts: AgentOptions) {
     this.obs = opts.observer ?? noopObserver;
     this.tracker = new ResourceTracker(opts.config.maxTotalMemoryBytes);
-    this.graceMs = opts.launchGraceMs ?? opts.config.launchGraceMsecs;
+    this.probe = opts.probe ?? new EventLoopProbe();
+    this.policy = new LaunchPolicy({
+      graceMs: opts.launchGraceMs ?? opts.config.launchGraceMsecs,
+      probe: this.probe,
+    });
+    this.warm = new WarmKeeper({
+      queueFor: (spec) => this.queueFor(spec),
+      launch: (q) => this.launchSpare(q),
+      retireIdle: (q) => this.retireIdle(q),
+    });
     this.tracker.addEvictor((bytes, exceptKey) => this.evictIdle(bytes, exceptKey));
     this.tracker.onRelease(() => {
       for (const q of [...this.memoryWaiting]) {
         this.memoryWaiting.delete(q);
         this.launchNeeded(q);
       }
+      this.warm.refill();
     });
-  }
-
-  /** The memory budget; shared with the legacy-format agent so both draw from one total. */
-  get resources(): ResourceTracker {
-    return this.tracker;
   }
 
   /** Runs a call to completion on a container and returns the function's response. Throws ApiError. */
@@ -71,7 +88,7 @@ export class Agent {
     this.obs.callSubmitted(call);
     try {
       const q = this.queueFor(call.spec);
-      const hc = q.takeIdle() ?? (await this.waitForContainer(q, call));
+      const hc = (q.protocol.oneShot ? undefined : q.takeFree()) ?? (await this.waitForContainer(q, call));
       const res = await this.execute(q, hc, call);
       this.obs.callFinished(call, undefined);
       return res;
@@ -82,6 +99,15 @@ export class Agent {
       this.inflight--;
       if (this.inflight === 0) this.drained?.();
     }
+  }
+
+  /**
+   * The specs to keep `minHot` containers of (fns annotated `fnode.io/min-hot`); every other
+   * spec's kept containers go back to the idle timeout, and those of a spec no longer kept
+   * (a fn deleted or edited) are removed at once when idle.
+   */
+  keepWarm(specs: readonly FunctionSpec[]): void {
+    if (!this.closing) this.warm.set(specs);
   }
 
   stats(): AgentStats {
@@ -106,25 +132,28 @@ export class Agent {
   }
 
   /**
-   * How many more calls needing `bytes` of memory could get a container right now: idle
-   * containers plus free memory, none while earlier calls still wait for memory. Lets the async
-   * runner take work from its queue only as capacity allows, so queue priorities decide the order.
+   * How many more calls needing `bytes` of memory could get a container right now: free slots
+   * plus free memory, none while earlier calls still wait for a container. Lets the async runner
+   * take work from its queue only as capacity allows, so queue priorities decide the order.
    */
   roomFor(bytes: number): number {
     if (this.closing) return 0;
-    let idle = 0;
+    let slots = 0;
     for (const q of this.queues.values()) {
-      if (q.waiters.length > q.starting) return 0;
-      idle += q.idle.length;
+      if (q.waiters.length > q.starting * q.capacity) return 0;
+      for (const hc of q.free) slots += hc.capacity - hc.active;
     }
     const free = this.tracker.totalBytes - this.tracker.usedBytes;
-    return idle + Math.floor(free / Math.max(1, bytes));
+    return slots + Math.floor(free / Math.max(1, bytes));
   }
 
   /** Stops taking calls, lets running calls finish, then removes every container it started. */
   async close(): Promise<void> {
     this.closing = true;
+    this.warm.close();
+    this.probe.close();
     for (const q of this.queues.values()) {
+      if (q.launchTimer) clearTimeout(q.launchTimer);
       for (const w of q.waiters.splice(0)) {
         clearTimeout(w.timer);
         w.reject(Errors.CallTimeoutServerBusy.copy());
@@ -137,10 +166,21 @@ export class Agent {
     await Promise.allSettled(all);
   }
 
+  private protocolOf(spec: FunctionSpec): ContainerProtocol {
+    const format = spec.format === undefined || spec.format === 'http-stream' ? 'http-stream' : spec.format;
+    let p = this.protocols.get(format);
+    if (!p) {
+      const max = this.opts.config.maxResponseSize;
+      p = format === 'http-stream' ? httpStreamProtocol(max) : stdioProtocol(format, max);
+      this.protocols.set(format, p);
+    }
+    return p;
+  }
+
   private queueFor(spec: FunctionSpec): SlotQueue {
     let q = this.queues.get(spec.slotKey);
     if (!q) {
-      q = new SlotQueue(spec);
+      q = new SlotQueue(spec, this.protocolOf(spec));
       this.queues.set(spec.slotKey, q);
     }
     return q;
@@ -150,7 +190,7 @@ export class Agent {
     return new Promise<HotContainer>((resolve, reject) => {
       const w: Waiter = {
         call,
-        since: Date.now(),
+        since: this.policy.now(),
         resolve,
         reject,
         timer: setTimeout(
@@ -162,52 +202,52 @@ export class Agent {
         ),
       };
       q.waiters.push(w);
-      this.scheduleLaunch(q);
+      if (q.protocol.oneShot || q.all.size + q.starting === 0) this.launchNeeded(q);
+      else this.armLaunchTimer(q);
     });
   }
 
-  /**
-   * With containers of the same function running or starting, a call first waits a moment
-   * (`launchGraceMs`) for one to free up; only calls still waiting after that start new ones.
-   * Short calls under steady load thus share a few hot containers instead of one each, which
-   * on a small machine is both faster and lighter; slow calls still scale out after the grace.
-   */
-  private scheduleLaunch(q: SlotQueue): void {
-    if (q.all.size + q.starting === 0 || this.graceMs === 0) {
-      this.launchNeeded(q);
-      return;
-    }
-    this.armLaunchTimer(q);
-  }
-
+  /** Asks the launch policy again once the oldest waiting call has waited its fn's patience. */
   private armLaunchTimer(q: SlotQueue): void {
     const oldest = q.waiters[0];
-    if (q.launchTimer || !oldest) return;
+    if (q.launchTimer || !oldest || this.closing) return;
+    const patience = this.policy.patienceMs(q);
+    const at = Math.max(oldest.since + patience, this.policy.now() + Math.min(patience, 10));
     q.launchTimer = setTimeout(
       () => {
         q.launchTimer = undefined;
-        const cutoff = Date.now() - this.graceMs;
-        let overdue = 0;
-        while (overdue < q.waiters.length && q.waiters[overdue]!.since <= cutoff) overdue++;
-        this.launchNeeded(q, overdue);
-        if (q.waiters.length > overdue) this.armLaunchTimer(q);
+        this.launchNeeded(q, this.policy.demand(q));
+        if (q.waiters.length > q.starting * q.capacity) this.armLaunchTimer(q);
       },
-      Math.max(0, oldest.since + this.graceMs - Date.now()),
+      Math.max(0, at - this.policy.now()),
     );
   }
 
   /** Starts containers for up to `demand` waiting calls, beyond those already starting. */
   private launchNeeded(q: SlotQueue, demand = q.waiters.length): void {
     const bytes = reservedBytes(q.spec);
-    while (demand > q.starting && !this.closing) {
+    while (demand > q.starting * q.capacity && !this.closing) {
+      const forWaiter = q.protocol.oneShot ? q.waiters.find((w) => !w.launched) : undefined;
+      if (q.protocol.oneShot && !forWaiter) return;
       if (!this.tracker.tryReserve(bytes)) {
         this.tracker.evictIdleFor(bytes, q.spec.slotKey);
         this.memoryWaiting.add(q);
         return;
       }
       q.starting++;
-      this.launch(q, bytes);
+      if (forWaiter) forWaiter.launched = true;
+      this.launch(q, bytes, forWaiter);
     }
+  }
+
+  /** A container no call waits for (min-hot); false when memory is short. */
+  private launchSpare(q: SlotQueue): boolean {
+    if (this.closing) return false;
+    const bytes = reservedBytes(q.spec);
+    if (!this.tracker.tryReserve(bytes)) return false;
+    q.starting++;
+    this.launch(q, bytes, undefined);
+    return true;
   }
 
   /** Retires idle containers of other functions, least recently used first (an IdleEvictor). */
@@ -215,7 +255,9 @@ export class Agent {
     const candidates: [SlotQueue, HotContainer][] = [];
     for (const q of this.queues.values()) {
       if (q.spec.slotKey === exceptKey) continue;
-      for (const hc of q.idle) candidates.push([q, hc]);
+      // Kept-warm containers are not lent out: they are what min-hot promises.
+      let spare = q.all.size - q.minHot;
+      for (const hc of q.free) if (!hc.busy && spare-- > 0) candidates.push([q, hc]);
     }
     candidates.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
     let freed = 0;
@@ -227,71 +269,116 @@ export class Agent {
     return freed;
   }
 
-  private launch(q: SlotQueue, bytes: number): void {
+  /** Removes the idle containers of `q` beyond its min-hot. */
+  private retireIdle(q: SlotQueue): void {
+    let spare = q.all.size - q.minHot;
+    for (const hc of [...q.free]) if (!hc.busy && spare-- > 0) void this.retire(q, hc);
+  }
+
+  private launch(q: SlotQueue, bytes: number, forWaiter: Waiter | undefined): void {
     const spec = q.spec;
     const startedAt = Date.now();
+    const abort = forWaiter ? new AbortController() : undefined;
+    const stopWaiting = forWaiter
+      ? setTimeout(() => abort?.abort(), Math.max(0, forWaiter.call.deadline - Date.now()))
+      : undefined;
     const p = this.opts.driver
-      .start({
-        id: randomUUID(),
-        image: spec.image,
-        memoryMB: spec.memoryMB,
-        cpus: spec.cpus,
-        env: containerEnv(spec),
-        labels: { 'fnode.app_id': spec.appId, 'fnode.fn_id': spec.fnId },
-        startTimeoutMs: this.opts.config.hotStartTimeoutMsecs,
-        ...(spec.tmpfsSizeMB ? { tmpfsSizeMB: spec.tmpfsSizeMB } : {}),
-      })
+      .start(
+        {
+          id: randomUUID(),
+          image: spec.image,
+          memoryMB: spec.memoryMB,
+          cpus: spec.cpus,
+          startTimeoutMs: this.opts.config.hotStartTimeoutMsecs,
+          ...(spec.tmpfsSizeMB ? { tmpfsSizeMB: spec.tmpfsSizeMB } : {}),
+          ...q.protocol.containerOptions(spec, forWaiter?.call),
+        },
+        abort?.signal,
+      )
       .then(
         (container) => {
           q.starting--;
           this.obs.containerStarted(spec, container, startedAt);
-          const hc = new HotContainer(container, bytes);
+          const hc = new HotContainer(container, bytes, q.protocol.open(container, spec), q.capacity);
           q.all.add(hc);
+          q.warmFailures = 0;
           void container.exited.then((exit) => {
             hc.exit = exit;
             if (!hc.busy) void this.retire(q, hc);
           });
           if (this.closing) void this.retire(q, hc);
+          else if (forWaiter) this.giveTo(q, hc, forWaiter);
           else this.handOff(q, hc);
         },
         (err: unknown) => {
           q.starting--;
           this.obs.containerStartFailed(spec, err, startedAt);
           this.tracker.release(bytes);
-          const w = q.waiters.shift();
+          const w = forWaiter ?? (q.waiters.length > q.starting * q.capacity ? q.waiters[0] : undefined);
           if (w) {
+            q.removeWaiter(w);
             clearTimeout(w.timer);
-            w.reject(err instanceof ApiError ? err : Errors.ContainerInitFail.copy());
-          }
-          if (!(err instanceof ApiError)) this.opts.onError?.(err, 'container start');
-          if (q.waiters.length > q.starting) this.launchNeeded(q);
+            const late = w.call.deadline <= Date.now();
+            w.reject(
+              err instanceof ApiError
+                ? err
+                : late
+                  ? Errors.CallTimeout.copy()
+                  : Errors.ContainerInitFail.copy(),
+            );
+          } else if (q.waiters.length === 0) this.warm.startFailed(q);
+          if (!(err instanceof ApiError) && !abort?.signal.aborted)
+            this.opts.onError?.(err, 'container start');
+          if (!q.protocol.oneShot && q.waiters.length > q.starting * q.capacity) this.launchNeeded(q);
         },
-      );
+      )
+      .finally(() => clearTimeout(stopWaiting));
     this.track(p);
   }
 
-  /** Gives a free container to the first waiting call, or parks it idle until its idle timeout. */
-  private handOff(q: SlotQueue, hc: HotContainer): void {
-    if (hc.dead || hc.exit) {
+  /** A one-shot container goes to the call it was started for, if that call still waits. */
+  private giveTo(q: SlotQueue, hc: HotContainer, w: Waiter): void {
+    if (!q.waiters.includes(w) || hc.exit) {
       void this.retire(q, hc);
       return;
     }
-    const w = q.waiters.shift();
-    if (w) {
-      clearTimeout(w.timer);
-      hc.busy = true;
-      w.resolve(hc);
+    q.removeWaiter(w);
+    clearTimeout(w.timer);
+    hc.active++;
+    w.resolve(hc);
+  }
+
+  /** Gives a container with room to the waiting calls, or parks it idle until its idle timeout. */
+  private handOff(q: SlotQueue, hc: HotContainer): void {
+    if (hc.dead || hc.exit || hc.draining) {
+      if (!hc.busy) void this.retire(q, hc);
       return;
     }
-    hc.busy = false;
+    while (!hc.full) {
+      const w = q.waiters.shift();
+      if (!w) break;
+      clearTimeout(w.timer);
+      hc.active++;
+      w.resolve(hc);
+    }
+    if (hc.full) return;
+    q.offer(hc);
+    if (hc.busy) return;
     hc.lastUsed = Date.now();
-    q.idle.push(hc);
-    hc.armIdle(q.spec.idleTimeoutSecs * 1000, () => void this.retire(q, hc));
+    this.armIdle(q, hc);
+  }
+
+  /** Idle timeout: the container stops, unless min-hot keeps it. */
+  private armIdle(q: SlotQueue, hc: HotContainer): void {
+    hc.armIdle(q.spec.idleTimeoutSecs * 1000, () => {
+      if (q.all.size <= q.minHot && !hc.exit) this.armIdle(q, hc);
+      else void this.retire(q, hc);
+    });
   }
 
   private retire(q: SlotQueue, hc: HotContainer): Promise<void> {
     if (hc.dead) return Promise.resolve();
-    q.dropIdle(hc);
+    q.dropFree(hc);
     q.all.delete(hc);
     const p = hc
       .destroy()
@@ -309,59 +396,43 @@ export class Agent {
     const remaining = call.deadline - Date.now();
     // Seed 004: a call left with under half its timeout is not started; it times out.
     if (remaining < timeoutMs / 2) {
-      this.handOff(q, hc);
+      this.release(q, hc, !q.protocol.oneShot);
       call.reason = 'timeout';
       throw Errors.CallTimeout.copy();
     }
     call.startedAt = Date.now();
+    hc.lastCallAt = call.startedAt;
     call.containerId = hc.container.dockerId;
     hc.calls++;
     this.obs.callStarted(call, hc.container);
-    void hc.container.setLogListener(call.onLog ? (line, stream) => call.onLog?.(line, stream) : undefined);
+    const shared = hc.capacity > 1 ? SharedLog.of(hc.container) : undefined;
+    if (shared) shared.add(call);
+    else
+      void hc.container.setLogListener(call.onLog ? (line, stream) => call.onLog?.(line, stream) : undefined);
     let keep = false;
     try {
-      const res = await hc.client.call({
-        headers: {
-          ...call.headers,
-          'fn-call-id': call.id,
-          'fn-deadline': new Date(call.deadline).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        },
-        body: call.body,
-        timeoutMs: remaining,
-        maxResponseSize: this.opts.config.maxResponseSize,
-      });
-      if (res.status === 200) {
-        keep = true;
-        return res;
-      }
-      if (res.status === 502) {
-        keep = true;
-        call.reason = 'bad_exit';
-        throw Errors.FunctionFailed.copy();
-      }
-      if (res.status === 504) {
-        call.reason = 'timeout';
-        throw Errors.CallTimeout.copy();
-      }
-      call.reason = 'bad_exit';
-      throw Errors.FunctionInvalidResponse.copy();
+      const res = await hc.exchange.send(call, remaining);
+      keep = true;
+      return res;
     } catch (e) {
-      if (e instanceof CallDeadlineError) call.reason = 'timeout';
-      else if (!call.reason) call.reason = await this.exitReason(hc);
+      if (e instanceof ExchangeFailure) {
+        call.reason = e.reason;
+        keep = e.keep;
+        throw e.error;
+      }
+      call.reason = e instanceof CallDeadlineError ? 'timeout' : await this.exitReason(hc);
       throw e;
     } finally {
       call.completedAt = Date.now();
+      q.recordService(call.completedAt - call.startedAt);
+      keep = keep && !q.protocol.oneShot;
       const release = (): Promise<void> => {
         // The answer came on the socket; the output comes through Docker and may still be on its way.
-        call.logsDone = hc.container.setLogListener(undefined);
+        call.logsDone = shared ? shared.remove(call) : hc.exchange.endLogs();
         // The observer may extend logsDone (a fresh container's first stats sample).
         this.obs.callEnded(call, hc.container);
         const logsDone = call.logsDone;
-        if (keep && !hc.exit) this.handOff(q, hc);
-        else {
-          hc.busy = false;
-          void this.retire(q, hc);
-        }
+        this.release(q, hc, keep);
         return logsDone;
       };
       // A good answer goes out first: the log switch (a marker written through Docker) and the
@@ -371,6 +442,19 @@ export class Agent {
         call.logsDone = released;
       } else release();
     }
+  }
+
+  /** A call left `hc`: it serves the next one, or goes (a broken or one-shot container). */
+  private release(q: SlotQueue, hc: HotContainer, keep: boolean): void {
+    hc.active--;
+    if (keep) {
+      this.handOff(q, hc);
+      return;
+    }
+    // A failed container takes no more calls; one still serving others goes when they end.
+    hc.draining = true;
+    q.dropFree(hc);
+    if (!hc.busy) void this.retire(q, hc);
   }
 
   /** After a broken connection: an OOM kill is `killed`, any other end is `bad_exit`. */

@@ -1,4 +1,4 @@
-import type { App, CallReason, Fn, StatsPoint } from '../models/index.js';
+import { type App, type CallReason, type Fn, fnodeAnnotation, type StatsPoint } from '../models/index.js';
 
 /** Everything that decides which container a call may run in. */
 export interface FunctionSpec {
@@ -22,6 +22,10 @@ export interface FunctionSpec {
   type?: string;
   /** [V1] a route's tmpfs_size: /tmp size in MiB (FN_TMPSIZE); absent or 0 = no size. */
   tmpfsSizeMB?: number;
+  /** Calls one container takes at once (`fnode.io/max-concurrency`; 1 = Fn's behaviour). */
+  maxConcurrency: number;
+  /** Containers kept started even when idle (`fnode.io/min-hot`). */
+  minHot: number;
   /** Key of the pool of hot containers this spec may use; any edit gives a new key. */
   slotKey: string;
 }
@@ -75,6 +79,8 @@ function buildSpec(app: App, fn: Fn): FunctionSpec {
     idleTimeoutSecs: fn.idle_timeout,
     config,
     ...(app.syslog_url ? { syslogUrl: app.syslog_url } : {}),
+    maxConcurrency: fnodeAnnotation(fn.annotations, 'maxConcurrency'),
+    minHot: fnodeAnnotation(fn.annotations, 'minHot'),
   };
   return { ...spec, slotKey: slotKeyOf(spec, fn.annotations) };
 }

@@ -1,21 +1,33 @@
+import type { Exchange } from './container-protocol.js';
 import type { Container, ContainerExit } from './drivers/index.js';
-import { HttpStreamClient } from './http-stream.js';
 
-/** A started container with its kept-alive connection; serves one call at a time. */
+/** A started container with its exchange; serves up to `capacity` calls at once. */
 export class HotContainer {
-  readonly client: HttpStreamClient;
-  busy = false;
+  /** Calls in the container now. */
+  active = 0;
   dead = false;
+  /** Takes no more calls (one of its calls failed); removed once its calls end. */
+  draining = false;
   exit: ContainerExit | undefined;
   lastUsed = Date.now();
+  /** When the newest of its current calls was sent (epoch ms). */
+  lastCallAt = 0;
   calls = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly container: Container,
     readonly memoryBytes: number,
-  ) {
-    this.client = new HttpStreamClient(container.socketPath);
+    readonly exchange: Exchange,
+    readonly capacity: number,
+  ) {}
+
+  get busy(): boolean {
+    return this.active > 0;
+  }
+
+  get full(): boolean {
+    return this.active >= this.capacity;
   }
 
   /** Starts the idle clock; `onIdle` runs if nobody uses the container before it ends. */
@@ -33,7 +45,7 @@ export class HotContainer {
   async destroy(): Promise<void> {
     this.dead = true;
     this.disarmIdle();
-    this.client.close();
+    this.exchange.close();
     await this.container.remove();
   }
 }

@@ -1,6 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Client, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { ApiError, Errors } from '../models/index.js';
+
+const require = createRequire(import.meta.url);
+let undici: typeof import('undici') | undefined;
+
+/** undici, loaded at the first container rather than at start: a server that runs no function never loads it. */
+function undiciModule(): typeof import('undici') {
+  undici ??= require('undici') as typeof import('undici');
+  return undici;
+}
 
 /** What the function answered on its socket. */
 export interface FunctionResponse {
@@ -26,43 +36,87 @@ export class CallDeadlineError extends ApiError {
 }
 
 /**
- * Fn's http-stream contract: one `POST /call` at a time on the function's unix socket, over a
- * kept-alive connection.
+ * Fn's http-stream contract: `POST /call` on the function's unix socket, over kept-alive
+ * connections: one (one call at a time, Fn's behaviour) or up to `connections` for a function
+ * that serves calls concurrently (`fnode.io/max-concurrency`).
  *
  * Uses undici's dispatch handler API rather than `request()`: the answer is collected straight
  * from the parser, without a body stream, an async iterator and an AbortSignal per call (about
  * a tenth of fnode's own time on a hot call).
  */
 export class HttpStreamClient {
-  private readonly client: Client;
+  private readonly client: Dispatcher;
+  /** Calls sent and not yet settled (up to the container's max-concurrency). */
+  private readonly inflight: ResponseCollector[] = [];
+  /**
+   * One timer watches the deadlines, re-armed only when it fires early or a call's deadline
+   * comes sooner: successive calls of a function end their deadlines later and later, so a hot
+   * container's calls set no timer of their own.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** performance.now() at which deadlineTimer fires. */
+  private timerAt = Number.POSITIVE_INFINITY;
 
-  constructor(socketPath: string) {
-    this.client = new Client('http://localhost', {
+  constructor(socketPath: string, connections = 1) {
+    const options = {
       socketPath,
       pipelining: 1,
       keepAliveTimeout: 600_000,
       keepAliveMaxTimeout: 600_000,
       headersTimeout: 0,
       bodyTimeout: 0,
-    });
+    };
+    const { Client, Pool } = undiciModule();
+    this.client =
+      connections > 1
+        ? new Pool('http://localhost', { ...options, connections })
+        : new Client('http://localhost', options);
   }
 
   call(req: HttpStreamRequest): Promise<FunctionResponse> {
     return new Promise<FunctionResponse>((resolve, reject) => {
-      const handler = new ResponseCollector(req.maxResponseSize, resolve, reject);
-      handler.timer = setTimeout(() => handler.fail(new CallDeadlineError()), Math.max(0, req.timeoutMs));
+      const deadline = performance.now() + Math.max(0, req.timeoutMs);
+      const handler = new ResponseCollector(req.maxResponseSize, deadline, resolve, reject, this.settled);
+      this.inflight.push(handler);
+      if (deadline < this.timerAt) this.armDeadline(deadline);
       this.client.dispatch({ path: '/call', method: 'POST', headers: req.headers, body: req.body }, handler);
     });
   }
 
   close(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     this.client.destroy().catch(() => {});
   }
+
+  private readonly settled = (handler: ResponseCollector): void => {
+    const i = this.inflight.indexOf(handler);
+    if (i >= 0) this.inflight.splice(i, 1);
+  };
+
+  private armDeadline(at: number): void {
+    clearTimeout(this.deadlineTimer);
+    this.timerAt = at;
+    // The call's socket keeps the process alive, not this timer (it outlives the calls).
+    this.deadlineTimer = setTimeout(this.onDeadlineTimer, Math.max(0, Math.ceil(at - performance.now())));
+    this.deadlineTimer.unref();
+  }
+
+  private readonly onDeadlineTimer = (): void => {
+    this.deadlineTimer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    // Timers run on the event loop's clock, which may lag performance.now() by a millisecond.
+    const now = performance.now() + 1;
+    for (const h of [...this.inflight]) if (h.deadline <= now) h.fail(new CallDeadlineError());
+    let next = Number.POSITIVE_INFINITY;
+    for (const h of this.inflight) next = Math.min(next, h.deadline);
+    if (next !== Number.POSITIVE_INFINITY) this.armDeadline(next);
+  };
 }
 
 /** Gathers one answer; the first of end, error, deadline or oversize settles it. */
 class ResponseCollector implements Dispatcher.DispatchHandler {
-  timer: NodeJS.Timeout | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private status = 0;
   private headers: IncomingHttpHeaders = {};
@@ -72,8 +126,11 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly maxSize: number,
+    /** performance.now() past which the call fails with CallDeadlineError. */
+    readonly deadline: number,
     private readonly resolve: (res: FunctionResponse) => void,
     private readonly reject: (err: ApiError) => void,
+    private readonly onSettled: (handler: ResponseCollector) => void,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -99,7 +156,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.onSettled(this);
     const { chunks } = this;
     this.resolve({
       status: this.status,
@@ -116,7 +173,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   fail(err: ApiError): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.onSettled(this);
     this.reject(err);
     this.controller?.abort(err);
   }

@@ -1,5 +1,7 @@
 export { Agent, type AgentOptions, type AgentStats } from './agent.js';
 export { type AgentObserver, noopObserver } from './agent-observer.js';
+export type { CallSubmitter } from './call-submitter.js';
+export { EventLoopProbe, type LoadProbe } from './launch-policy.js';
 export {
   type AgentCall,
   type FunctionSpec,

@@ -1,3 +1,4 @@
+import type { ContainerProtocol } from './container-protocol.js';
 import type { AgentCall, FunctionSpec } from './function-spec.js';
 import type { HotContainer } from './hot-container.js';
 
@@ -8,35 +9,64 @@ export interface Waiter {
   resolve(hc: HotContainer): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+  /** One-shot formats: a container is being started for this call. */
+  launched?: boolean;
 }
+
+/** Weight of the newest call in the service-time average. */
+const EWMA_WEIGHT = 0.2;
 
 /** The hot containers of one function spec and the calls waiting for one of them. */
 export class SlotQueue {
-  readonly idle: HotContainer[] = [];
+  /** Containers with room for another call, the most recently used last. */
+  readonly free: HotContainer[] = [];
   readonly waiters: Waiter[] = [];
   readonly all = new Set<HotContainer>();
   starting = 0;
   launchTimer: NodeJS.Timeout | undefined;
+  /** Average time a call spends in a container (ms); 0 until one has run. */
+  serviceMs = 0;
+  /** Containers to keep started (`fnode.io/min-hot`); 0 once the spec is no longer kept warm. */
+  minHot = 0;
+  /** Failed warm-up starts in a row (a broken image backs off). */
+  warmFailures = 0;
+  warmTimer: NodeJS.Timeout | undefined;
+  readonly capacity: number;
 
-  constructor(readonly spec: FunctionSpec) {}
+  constructor(
+    readonly spec: FunctionSpec,
+    readonly protocol: ContainerProtocol,
+  ) {
+    this.capacity = Math.max(1, protocol.capacity(spec));
+  }
 
-  /** The most recently used idle container: its caches are warmest. */
-  takeIdle(): HotContainer | undefined {
-    const hc = this.idle.pop();
+  /** The most recently used container with room: its caches are warmest, and calls pack onto few containers. */
+  takeFree(): HotContainer | undefined {
+    const hc = this.free[this.free.length - 1];
     if (!hc) return undefined;
     hc.disarmIdle();
-    hc.busy = true;
+    hc.active++;
+    if (hc.full) this.free.pop();
     return hc;
   }
 
-  dropIdle(hc: HotContainer): void {
-    const i = this.idle.indexOf(hc);
-    if (i >= 0) this.idle.splice(i, 1);
+  /** Puts a container that has room back in the free list (once). */
+  offer(hc: HotContainer): void {
+    if (!hc.full && !this.free.includes(hc)) this.free.push(hc);
+  }
+
+  dropFree(hc: HotContainer): void {
+    const i = this.free.indexOf(hc);
+    if (i >= 0) this.free.splice(i, 1);
   }
 
   removeWaiter(w: Waiter): void {
     const i = this.waiters.indexOf(w);
     if (i >= 0) this.waiters.splice(i, 1);
+  }
+
+  recordService(ms: number): void {
+    this.serviceMs = this.serviceMs === 0 ? ms : this.serviceMs + EWMA_WEIGHT * (ms - this.serviceMs);
   }
 
   get busyCount(): number {
@@ -45,7 +75,13 @@ export class SlotQueue {
     return n;
   }
 
+  get idleCount(): number {
+    let n = 0;
+    for (const hc of this.free) if (!hc.busy) n++;
+    return n;
+  }
+
   get isUnused(): boolean {
-    return this.all.size === 0 && this.starting === 0 && this.waiters.length === 0;
+    return this.all.size === 0 && this.starting === 0 && this.waiters.length === 0 && this.minHot === 0;
   }
 }

@@ -14,6 +14,7 @@ import {
   invalidatingDatastore,
   LookupCache,
   routeResolver,
+  WarmPools,
 } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, CallPruner, reconcileQueue } from '../runner/index.js';
@@ -21,7 +22,7 @@ import { buildServer } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
-import { createV1Runtime, type V1Runtime, v1Plugins } from './v1-wiring.js';
+import { v1Plugins } from './v1-wiring.js';
 import { version } from './version.js';
 
 export interface Fnode {
@@ -59,12 +60,17 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const logStore = await createLogStore(config.logstoreUrl, config.dbUrl, dbStore);
   const store = withLogStore(dbStore, logStore);
   const cache = new LookupCache(store);
+  // fnode.io/min-hot: every edit (here or on another node) may change which fns are kept warm.
+  let warmPools: WarmPools | undefined;
   // Several nodes: a write on one clears the lookups cached by all (else within the cache's 5 s).
   const bus = await createInvalidationBus(
     { mqUrl: config.mqUrl, dbUrl: config.dbUrl, redisPrefix: config.async.redisPrefix },
     {
       nodeId: randomUUID(),
-      onInvalidate: () => cache.invalidate(),
+      onInvalidate: () => {
+        cache.invalidate();
+        warmPools?.schedule();
+      },
       onError: (err) => logger.warn({ err }, 'cluster cache invalidation: connection problem'),
     },
   ).catch((err: unknown) => {
@@ -74,6 +80,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const datastore = invalidatingDatastore(store, () => {
     cache.invalidate();
     bus?.publish();
+    warmPools?.schedule();
   });
   const runsFunctions =
     config.nodeType === 'full' || config.nodeType === 'lb' || config.nodeType === 'runner';
@@ -83,7 +90,6 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   let queue: MessageQueue | undefined;
   let runner: AsyncRunner | undefined;
   let asyncCalls: AsyncCalls | undefined;
-  let v1Runtime: V1Runtime | undefined;
   // Issue 6: metrics, per-call stats, syslog, traces (gauges read the agent and queue at scrape).
   const telemetry = await createTelemetry({
     config: config.telemetry,
@@ -121,12 +127,11 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       onError: (err, context) => logger.error({ err }, `agent: ${context} failed`),
       observer: telemetry.observer,
     });
-    v1Runtime = createV1Runtime({
-      driver,
-      agent,
-      config: config.agent,
-      logger,
-      observer: telemetry.observer,
+    const warmAgent = agent;
+    warmPools = new WarmPools({
+      datastore: store,
+      keepWarm: (specs) => warmAgent.keepWarm(specs),
+      onError: (err) => logger.warn({ err }, 'min-hot: reading the fns to keep warm failed'),
     });
     recorder = new CallRecorder({
       store: telemetry.store(store),
@@ -155,7 +160,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       executor: new CallExecutor({
         datastore: telemetry.store(store),
         queue,
-        agent: v1Runtime.agent,
+        agent,
         resolveRoute: routeResolver(store),
         lookup: cache,
         calls: asyncCalls,
@@ -206,7 +211,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
         maxRequestSize: config.maxRequestSize,
         maxLogSizeBytes: config.agent.maxLogSizeBytes,
         logger,
-        runtime: v1Runtime,
+        agent,
         recorder,
         cache,
         asyncCalls,
@@ -215,6 +220,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     ],
   });
   const url = await server.listen({ port: config.port, host });
+  await warmPools?.sync();
   if (runner && asyncCalls) {
     const pushed = await reconcileQueue(store, asyncCalls);
     if (pushed > 0) logger.info({ pushed }, 'async calls re-pushed to the queue');
@@ -234,8 +240,8 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     closing ??= (async () => {
       await server.close();
       await runner?.close();
+      warmPools?.close();
       await agent?.close();
-      await v1Runtime?.close();
       await recorder?.flush();
       await queue?.close();
       await pruner.close();

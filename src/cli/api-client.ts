@@ -1,7 +1,6 @@
 import { Agent, request } from 'undici';
 import { CliError, ExitCode, usageError } from './exit-codes.js';
-
-export const DEFAULT_API_URL = 'http://localhost:8080';
+import { DEFAULT_API_URL } from './global-options.js';
 
 /** Connection failures that mean "nothing is listening there" rather than "the API said no". */
 const UNREACHABLE_CODES = new Set([

@@ -1,6 +1,7 @@
-import { type Command, Option } from 'commander';
-import { ApiClient, DEFAULT_API_URL } from './api-client.js';
-import { CliError, ExitCode } from './exit-codes.js';
+import type { Command } from 'commander';
+import { ApiClient } from './api-client.js';
+import { reportError } from './exit-codes.js';
+import { DEFAULT_API_URL, type GlobalOptions } from './global-options.js';
 import type { OutputFormat } from './output.js';
 
 /** What every command gets: the output format and a lazily created API client. */
@@ -8,36 +9,6 @@ export interface CliContext {
   output: OutputFormat;
   apiUrl: string;
   api(): ApiClient;
-}
-
-interface GlobalOptions {
-  apiUrl?: string;
-  output?: OutputFormat;
-}
-
-/**
- * `--api-url` and `--output` on the program (before the subcommand) and on every command that
- * talks to the API or prints results (after it). Positional parsing keeps a subcommand's own
- * flags, like `init --version`, away from the program's.
- */
-export function addGlobalOptions(program: Command): void {
-  program.enablePositionalOptions();
-  const add = (cmd: Command) =>
-    cmd
-      .option('--api-url <url>', `fnode API URL (env FN_API_URL, default ${DEFAULT_API_URL})`)
-      .addOption(
-        new Option('-o, --output <format>', 'table for people (default), json for scripts').choices([
-          'table',
-          'json',
-        ]),
-      );
-  add(program);
-  const visit = (cmd: Command) => {
-    if (cmd.commands.length === 0) {
-      if (cmd.name() !== 'start' && cmd.name() !== 'help') add(cmd);
-    } else for (const sub of cmd.commands) visit(sub);
-  };
-  for (const sub of program.commands) visit(sub);
 }
 
 /**
@@ -67,16 +38,4 @@ export function action<O extends object>(
       await client?.close();
     }
   };
-}
-
-export function reportError(e: unknown): void {
-  if (e instanceof CliError) {
-    process.stderr.write(`fnode: ${e.message}\n`);
-    process.exitCode = e.exitCode;
-    return;
-  }
-  process.stderr.write(
-    `fnode: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-  );
-  process.exitCode = ExitCode.failure;
 }

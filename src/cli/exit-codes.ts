@@ -23,3 +23,16 @@ export class CliError extends Error {
 }
 
 export const usageError = (message: string): CliError => new CliError(message, ExitCode.usage);
+
+/** Prints an error for the user (a {@link CliError}'s message, else the stack) and sets the exit status. */
+export function reportError(e: unknown): void {
+  if (e instanceof CliError) {
+    process.stderr.write(`fnode: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+    return;
+  }
+  process.stderr.write(
+    `fnode: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
+  process.exitCode = ExitCode.failure;
+}

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { version } from '../app/version.js';
-import { registerApps } from './apps-commands.js';
-import { registerBuild } from './build-command.js';
-import { registerCalls } from './calls-commands.js';
-import { addGlobalOptions, reportError } from './cli-context.js';
-import { registerDeploy } from './deploy-command.js';
-import { ExitCode } from './exit-codes.js';
-import { registerFns } from './fns-commands.js';
-import { registerInit } from './init-command.js';
-import { registerInvoke } from './invoke-command.js';
+import { ExitCode, reportError } from './exit-codes.js';
+import { addGlobalOptions } from './global-options.js';
 import { registerStart } from './start-command.js';
-import { registerTriggers } from './triggers-commands.js';
-import { registerVerbs } from './verbs.js';
+
+/** The program's options that take a value: their value is not a command name. */
+const PROGRAM_OPTIONS_WITH_VALUE = new Set(['--api-url', '-o', '--output']);
+
+/** The command named on the command line (the first word that is not a program option). */
+function commandName(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (PROGRAM_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
 
 const program = new Command('fnode')
   .description('fnode: a self-hosted serverless functions platform compatible with Fn')
@@ -21,15 +25,12 @@ const program = new Command('fnode')
   .exitOverride()
   .showHelpAfterError('(add --help for usage)');
 registerStart(program);
-registerInit(program);
-registerBuild(program);
-registerDeploy(program);
-registerInvoke(program);
-registerCalls(program);
-const verbs = registerVerbs(program);
-registerApps(verbs);
-registerFns(verbs);
-registerTriggers(verbs);
+// A server runs for days on what it loaded: `start` skips the other commands' modules (an HTTP
+// client, a YAML parser), which nothing it parses or prints needs.
+if (commandName(process.argv.slice(2)) !== 'start') {
+  const { registerClientCommands } = await import('./client-commands.js');
+  registerClientCommands(program);
+}
 addGlobalOptions(program);
 
 try {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withSmallYoungGeneration } from './young-generation.js';
 
 /** `fnode start`: runs the server in the foreground until SIGINT or SIGTERM. */
 export function registerStart(program: Command): void {
@@ -6,42 +7,44 @@ export function registerStart(program: Command): void {
     .command('start')
     .description('start the fnode server (embedded SQLite under ./data unless FN_DB_URL is set)')
     .option('-p, --port <port>', 'port to listen on (FN_PORT, default 8080)')
-    .action(async (opts: { port?: string }) => {
-      // Loaded here so that the other commands start without the server's dependencies.
-      const { ConfigError, loadConfig } = await import('../config/index.js');
-      const { startFnode } = await import('../app/index.js');
-      const env = { ...process.env, ...(opts.port ? { FN_PORT: opts.port } : {}) };
-      let config: ReturnType<typeof loadConfig>;
-      try {
-        config = loadConfig(env);
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          console.error(`fnode: ${e.message}`);
-          process.exit(2);
-        }
-        throw e;
-      }
-      let fnode: Awaited<ReturnType<typeof startFnode>>;
-      try {
-        fnode = await startFnode({ config });
-      } catch (e) {
-        console.error(`fnode: could not start: ${e instanceof Error ? e.message : String(e)}`);
+    .action((opts: { port?: string }) => withSmallYoungGeneration(() => start(opts)));
+}
+
+async function start(opts: { port?: string }): Promise<void> {
+  // Loaded here so that the other commands start without the server's dependencies.
+  const { ConfigError, loadConfig } = await import('../config/index.js');
+  const { startFnode } = await import('../app/index.js');
+  const env = { ...process.env, ...(opts.port ? { FN_PORT: opts.port } : {}) };
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`fnode: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  let fnode: Awaited<ReturnType<typeof startFnode>>;
+  try {
+    fnode = await startFnode({ config });
+  } catch (e) {
+    console.error(`fnode: could not start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+  fnode.server.log.info(`fnode listening on ${fnode.url} (database ${redact(config.dbUrl)})`);
+  const stop = (signal: string) => {
+    fnode.server.log.info(`${signal}: shutting down, waiting for running calls`);
+    fnode.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        fnode.server.log.error({ err }, 'shutdown failed');
         process.exit(1);
-      }
-      fnode.server.log.info(`fnode listening on ${fnode.url} (database ${redact(config.dbUrl)})`);
-      const stop = (signal: string) => {
-        fnode.server.log.info(`${signal}: shutting down, waiting for running calls`);
-        fnode.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            fnode.server.log.error({ err }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 function redact(url: string): string {

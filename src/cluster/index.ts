@@ -1,8 +1,5 @@
 import { parseDbUrl } from '../datastore/index.js';
 import type { BusOptions, InvalidationBus } from './invalidation-bus.js';
-import { MysqlInvalidationBus } from './mysql-bus.js';
-import { PgInvalidationBus } from './pg-bus.js';
-import { RedisInvalidationBus } from './redis-bus.js';
 
 export type { BusOptions, InvalidationBus } from './invalidation-bus.js';
 
@@ -11,7 +8,7 @@ const CHANNEL = 'fnode_lookup_invalidate';
 /**
  * The bus of a cluster's shared services: Redis pub/sub when the queue is on Redis, else
  * PostgreSQL LISTEN/NOTIFY or a polled table on MySQL, by the datastore. None for SQLite (one
- * node).
+ * node). Each bus and its client library is imported only when chosen.
  */
 export async function createInvalidationBus(
   where: { mqUrl: string; dbUrl: string; redisPrefix?: string | undefined },
@@ -19,10 +16,17 @@ export async function createInvalidationBus(
 ): Promise<InvalidationBus | undefined> {
   const mq = where.mqUrl.trim();
   if (/^rediss?:\/\//i.test(mq)) {
+    const { RedisInvalidationBus } = await import('./redis-bus.js');
     return RedisInvalidationBus.connect(mq, `${where.redisPrefix ?? 'fnode:'}${CHANNEL}`, opts);
   }
   const target = parseDbUrl(where.dbUrl);
-  if (target.kind === 'postgres') return PgInvalidationBus.connect(target.connectionString, CHANNEL, opts);
-  if (target.kind === 'mysql') return MysqlInvalidationBus.connect(target, opts);
+  if (target.kind === 'postgres') {
+    const { PgInvalidationBus } = await import('./pg-bus.js');
+    return PgInvalidationBus.connect(target.connectionString, CHANNEL, opts);
+  }
+  if (target.kind === 'mysql') {
+    const { MysqlInvalidationBus } = await import('./mysql-bus.js');
+    return MysqlInvalidationBus.connect(target, opts);
+  }
   return undefined;
 }

@@ -1,5 +1,5 @@
-import { type Generated, Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
-import { createDialect, type DbTarget, runMigrations } from '../datastore/index.js';
+import type { Generated, Migration, MigrationProvider } from 'kysely';
+import { createDialect, type DbTarget, Kysely, runMigrations, sql } from '../datastore/index.js';
 import type { BusOptions, InvalidationBus } from './invalidation-bus.js';
 
 /** How often a node looks for the other nodes' announcements. */
@@ -49,7 +49,7 @@ export class MysqlInvalidationBus implements InvalidationBus {
   ) {}
 
   static async connect(target: DbTarget, opts: BusOptions): Promise<MysqlInvalidationBus> {
-    const db = new Kysely<BusDatabase>({ dialect: createDialect(target) });
+    const db = new Kysely<BusDatabase>({ dialect: await createDialect(target) });
     try {
       await runMigrations(db, 'mysql', {
         provider: busMigrations(),

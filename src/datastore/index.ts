@@ -24,6 +24,8 @@ export type {
 } from './datastore.js';
 export { type DbTarget, parseDbUrl, type SqlHandle, sqlHandleOf };
 export { createDialect } from './sql/dialect.js';
+/** Kysely's values for the other SQL adapters: the one copy the datastore loads. */
+export { Kysely, sql } from './sql/kysely.js';
 export type { DialectKind } from './sql/schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../server/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Datastore } from '../datastore/index.js';
 import { ApiError, clampPerPage, decodeCursor, Errors, fail, isValidId } from '../models/index.js';

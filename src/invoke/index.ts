@@ -8,3 +8,4 @@ export { LookupCache, invalidatingDatastore } from './lookup-cache.js';
 export { V1InvokeService, type V1InvokeServiceOptions } from './v1-invoke-service.js';
 export { v1InvokeRoutes, type V1InvokeRoutesOptions } from './v1-routes.js';
 export { routeAsFn, routeResolver } from './v1-route-target.js';
+export { WarmPools, type WarmPoolsOptions } from './warm-pools.js';

@@ -3,6 +3,8 @@ import type { App, Fn, Trigger } from '../models/index.js';
 
 interface Entry<T> {
   value: Promise<T>;
+  /** The value once loaded: a hit needs no await. */
+  loaded?: T;
   expires: number;
 }
 
@@ -22,8 +24,18 @@ export class LookupCache {
     return this.get(`f:${id}`, () => this.store.getFnById(id));
   }
 
+  /** The fn when it is cached and loaded, else undefined (then `fn()` looks it up). */
+  loadedFn(id: string): Fn | undefined {
+    return this.loaded(`f:${id}`);
+  }
+
   app(id: string): Promise<App> {
     return this.get(`a:${id}`, () => this.store.getAppById(id));
+  }
+
+  /** The app when it is cached and loaded, else undefined (then `app()` looks it up). */
+  loadedApp(id: string): App | undefined {
+    return this.loaded(`a:${id}`);
   }
 
   appByName(name: string): Promise<App> {
@@ -38,14 +50,27 @@ export class LookupCache {
     this.entries.clear();
   }
 
+  private loaded<T>(key: string): T | undefined {
+    const hit = this.entries.get(key) as Entry<T> | undefined;
+    return hit && hit.expires > Date.now() ? hit.loaded : undefined;
+  }
+
   private get<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.expires > now) return hit.value as Promise<T>;
     const value = load();
-    this.entries.set(key, { value, expires: now + this.ttlMs });
+    const entry: Entry<T> = { value, expires: now + this.ttlMs };
+    this.entries.set(key, entry);
     // Misses and errors are not cached: a fn created a moment later must be found.
-    value.catch(() => this.entries.delete(key));
+    value.then(
+      (v) => {
+        entry.loaded = v;
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     if (this.entries.size > 10_000) this.entries.clear();
     return value;
   }
@@ -59,6 +84,8 @@ export function invalidatingDatastore(store: Datastore, onWrite: () => void): Da
   const writes = new Set([
     'updateApp',
     'removeApp',
+    // A new fn changes no lookup, but may be one to keep warm (fnode.io/min-hot).
+    'insertFn',
     'updateFn',
     'removeFn',
     'insertTrigger',

@@ -13,7 +13,7 @@ export interface V1InvokeRequest {
   url: string;
 }
 
-/** `agent` runs calls of every format (the FormatAgent). */
+/** `agent` runs calls of every format (the Agent, through their container protocols). */
 export type V1InvokeServiceOptions = RecordedRunOptions;
 
 /** [V1] Runs a sync route call and records it (with its path and format) off the answer's path. */

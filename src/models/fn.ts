@@ -7,6 +7,7 @@ import {
   validateAnnotations,
 } from './annotations.js';
 import { fail } from './errors.js';
+import { validateFnodeAnnotations } from './fnode-annotations.js';
 import {
   DefaultIdleTimeoutSecs,
   DefaultMemoryMB,
@@ -70,6 +71,7 @@ export function validateFn(
   }
   if (!Number.isInteger(fn.memory) || fn.memory < 1 || fn.memory > MaxMemoryMB) fail('InvalidMemory');
   validateAnnotations(fn.annotations);
+  validateFnodeAnnotations(fn.annotations);
   validateCallRetention(fn.annotations);
 }
 

@@ -33,16 +33,12 @@ export class IdGenerator {
 
 /** The 5 bits of the 128-bit value `words` (big-endian 32-bit words) whose lowest bit is `low`. */
 function bitsAt(words: readonly number[], low: number): number {
-  let v = 0;
-  for (let b = low + 4; b >= low; b--) {
-    if (b > 127) {
-      v <<= 1;
-      continue;
-    }
-    const word = words[3 - (b >>> 5)]!;
-    v = (v << 1) | ((word >>> (b & 31)) & 1);
-  }
-  return v;
+  const w = low >>> 5;
+  const offset = low & 31;
+  let v = words[3 - w]! >>> offset;
+  // The bits straddle two words (none above bit 127).
+  if (offset > 27 && w < 3) v |= words[2 - w]! << (32 - offset);
+  return v & 31;
 }
 
 function ipv4AsBigInt(): bigint {
@@ -56,9 +52,11 @@ function ipv4AsBigInt(): bigint {
   return 0x7f000001n;
 }
 
-const shared = new IdGenerator();
+// Made at the first id, not on import: a process that never makes one skips the interface scan.
+let shared: IdGenerator | undefined;
 
 export function newId(): string {
+  shared ??= new IdGenerator();
   return shared.next();
 }
 

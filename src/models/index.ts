@@ -11,7 +11,7 @@ export {
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';
-export { formatTime, now, ZERO_TIME } from './time.js';
+export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,
   type Config,
@@ -66,6 +66,12 @@ export {
   isFinalStatus,
 } from './call.js';
 export { clampPerPage, encodeCursor, decodeCursor } from './pagination.js';
+export {
+  FnodeAnnotations,
+  type FnodeAnnotationName,
+  fnodeAnnotation,
+  validateFnodeAnnotations,
+} from './fnode-annotations.js';
 export {
   CallRetentionAnnotation,
   effectiveRetentionSecs,

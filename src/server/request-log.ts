@@ -16,7 +16,8 @@ export class RequestLogController extends LogController {
     metadata?: Record<string, unknown>,
   ): void {
     if (!INVOCATION.test(request.url)) super.incomingRequest(request, reply, metadata);
-    else if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+    else if (debugOn(request) && !this.isLogDisabled(request))
+      request.log.debug({ req: request }, 'incoming request');
   }
 
   override requestCompleted(
@@ -26,7 +27,13 @@ export class RequestLogController extends LogController {
     metadata?: Record<string, unknown>,
   ): void {
     if (error || !INVOCATION.test(request.url)) super.requestCompleted(error, request, reply, metadata);
-    else if (!this.isLogDisabled(request))
+    else if (debugOn(reply) && !this.isLogDisabled(request))
       reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
+}
+
+/** Whether the line would be written: else its fields are not even gathered. */
+function debugOn(r: FastifyRequest | FastifyReply): boolean {
+  const log = r.log as FastifyRequest['log'] & { isLevelEnabled?: (level: string) => boolean };
+  return log.isLevelEnabled?.('debug') ?? true;
 }

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from './schemas/typebox.js';
 import type { FastifyPluginAsync } from 'fastify';
 
 const Hello = Type.Object({ hello: Type.String(), goto: Type.String() });

@@ -42,12 +42,15 @@ export class TelemetryObserver implements AgentObserver {
       const { api } = tracing;
       const attributes = { 'fn.call_id': call.id, 'fn.app_id': call.spec.appId, 'fn.fn_id': call.spec.fnId };
       tracing.start('fnode placement', { startTime: submittedAt(call), attributes }).end();
+      // Object.assign, not `{ ...a, k: v }`: properties after a spread take V8's slow path.
       const span = tracing.start('fnode call', {
         kind: api.SpanKind.CLIENT,
-        attributes: { ...attributes, 'container.id': container.dockerId },
+        attributes: Object.assign({}, attributes, { 'container.id': container.dockerId }),
       });
       this.spans.set(call, span);
-      call.headers = { ...call.headers, traceparent: tracing.traceparent(span) };
+      const headers = Object.assign({}, call.headers);
+      headers['traceparent'] = tracing.traceparent(span);
+      call.headers = headers;
     }
   }
 
@@ -127,7 +130,7 @@ export class TelemetryObserver implements AgentObserver {
     call.onLog = (line, stream) => {
       inner?.(line, stream);
       sys?.write(id, line, stream);
-      if (log) log.debug(stream ? { ...fields, stream } : fields, line);
+      if (log) log.debug(stream ? Object.assign({}, fields, { stream }) : fields, line);
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AgentStats } from '../agent/index.js';
 import { ApiError, Errors, isValidId, type StatsPoint } from '../models/index.js';
+import { type CounterCell, type HistogramCell, HotCounter, HotHistogram } from './hot-metrics.js';
 
 /** Seconds; from 1 ms to Fn's longest async timeout. */
 const DURATION_BUCKETS = [
@@ -40,45 +41,45 @@ export interface MetricSources {
   queueDepthTimeoutMs?: number;
 }
 
-type CounterChild = ReturnType<Counter<string>['labels']>;
 type HistogramChild = ReturnType<Histogram<string>['labels']>;
 
 interface FnChildren {
-  outcomes: Record<CallOutcome, CounterChild>;
-  duration: HistogramChild;
+  outcomes: Record<CallOutcome, CounterCell>;
+  duration: HistogramCell;
   start: HistogramChild;
 }
 
 interface ApiChildren {
-  requests: CounterChild;
-  responses: CounterChild;
-  latency: HistogramChild;
+  requests: CounterCell;
+  responses: CounterCell;
+  latency: HistogramCell;
 }
 
 /**
  * fnode's Prometheus metrics in their own registry: Fn's `fn_*` names where Fn has them (with
  * Fn's faults fixed: values that go down are gauges, durations are seconds), fnode's own under
- * `fnode_*`. Hot-path updates are a few increments on label children cached per function.
+ * `fnode_*`. What every call updates is kept in HotCounter/HotHistogram series cached per function
+ * and per route (an update is an addition); the rest uses prom-client's types.
  */
 export class FnMetrics {
   readonly registry = new Registry();
   private readonly fns = new Map<string, FnChildren>();
   private readonly api = new Map<string, ApiChildren>();
 
-  private readonly calls: Counter;
-  private readonly completed: Counter;
-  private readonly errors: Counter;
-  private readonly timeouts: Counter;
-  private readonly serverBusy: Counter;
-  private readonly callOutcomes: Counter<'app_id' | 'fn_id' | 'outcome'>;
-  private readonly callDuration: Histogram<'app_id' | 'fn_id'>;
-  private readonly queueDuration: Histogram;
+  private readonly calls: CounterCell;
+  private readonly completed: CounterCell;
+  private readonly errors: CounterCell;
+  private readonly timeouts: CounterCell;
+  private readonly serverBusy: CounterCell;
+  private readonly callOutcomes: HotCounter;
+  private readonly callDuration: HotHistogram;
+  private readonly queueDuration: HistogramCell;
   private readonly containerStartDuration: Histogram<'app_id' | 'fn_id'>;
   private readonly containerStarts: Counter<'outcome'>;
   private readonly syslogDropped: Counter<'reason'>;
-  private readonly apiRequests: Counter<'path' | 'method'>;
-  private readonly apiResponses: Counter<'path' | 'method' | 'status'>;
-  private readonly apiLatency: Histogram<'path' | 'method' | 'status'>;
+  private readonly apiRequests: HotCounter;
+  private readonly apiResponses: HotCounter;
+  private readonly apiLatency: HotHistogram;
   /** `fn_docker_stats_*` by StatsPoint key, without labels (as Fn). */
   private readonly dockerStats: [key: string, h: Histogram][];
 
@@ -89,24 +90,31 @@ export class FnMetrics {
     const histogram = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
       new Histogram<L>({ name, help, labelNames, buckets: DURATION_BUCKETS, registers });
 
-    this.calls = counter('fn_calls', 'Calls submitted to the agent');
-    this.completed = counter('fn_completed', 'Calls answered successfully');
-    this.errors = counter('fn_errors', 'Calls that failed (other than timeouts and busy)');
-    this.timeouts = counter('fn_timeouts', 'Calls that timed out');
-    this.serverBusy = counter('fn_server_busy', 'Calls refused because no capacity freed up in time');
-    this.callOutcomes = counter('fnode_calls_total', 'Calls by function and outcome', [
-      'app_id',
-      'fn_id',
-      'outcome',
-    ]);
-    this.callDuration = histogram('fnode_call_duration_seconds', 'Execution time of calls on a container', [
-      'app_id',
-      'fn_id',
-    ]);
-    this.queueDuration = histogram(
+    const hotCounter = (name: string, help: string) => new HotCounter(name, help, this.registry).with();
+    this.calls = hotCounter('fn_calls', 'Calls submitted to the agent');
+    this.completed = hotCounter('fn_completed', 'Calls answered successfully');
+    this.errors = hotCounter('fn_errors', 'Calls that failed (other than timeouts and busy)');
+    this.timeouts = hotCounter('fn_timeouts', 'Calls that timed out');
+    this.serverBusy = hotCounter('fn_server_busy', 'Calls refused because no capacity freed up in time');
+    this.callOutcomes = new HotCounter(
+      'fnode_calls_total',
+      'Calls by function and outcome',
+      this.registry,
+      true,
+    );
+    this.callDuration = new HotHistogram(
+      'fnode_call_duration_seconds',
+      'Execution time of calls on a container',
+      this.registry,
+      DURATION_BUCKETS,
+      true,
+    );
+    this.queueDuration = new HotHistogram(
       'fnode_call_queue_seconds',
       'Time from submit until a call got a container',
-    );
+      this.registry,
+      DURATION_BUCKETS,
+    ).with();
     this.containerStartDuration = histogram(
       'fn_container_start_duration_seconds',
       'Time to start a container until its socket is ready (seconds)',
@@ -120,17 +128,25 @@ export class FnMetrics {
       'Function log lines not sent to syslog',
       ['reason'],
     );
-    this.apiRequests = counter('fn_api_request_count', 'HTTP requests by route pattern', ['path', 'method']);
-    this.apiResponses = counter('fn_api_response_count', 'HTTP responses by route pattern and status', [
-      'path',
-      'method',
-      'status',
-    ]);
-    this.apiLatency = histogram('fn_api_latency', 'HTTP request latency (seconds)', [
-      'path',
-      'method',
-      'status',
-    ]);
+    this.apiRequests = new HotCounter(
+      'fn_api_request_count',
+      'HTTP requests by route pattern',
+      this.registry,
+      true,
+    );
+    this.apiResponses = new HotCounter(
+      'fn_api_response_count',
+      'HTTP responses by route pattern and status',
+      this.registry,
+      true,
+    );
+    this.apiLatency = new HotHistogram(
+      'fn_api_latency',
+      'HTTP request latency (seconds)',
+      this.registry,
+      DURATION_BUCKETS,
+      true,
+    );
 
     this.dockerStats = DOCKER_STATS.map(([key, help, buckets]) => [
       key,
@@ -214,9 +230,9 @@ export class FnMetrics {
       const p = path === '' ? 'unmatched' : path;
       const s = String(status);
       c = {
-        requests: this.apiRequests.labels({ path: p, method: m }),
-        responses: this.apiResponses.labels({ path: p, method: m, status: s }),
-        latency: this.apiLatency.labels({ path: p, method: m, status: s }),
+        requests: this.apiRequests.with({ path: p, method: m }),
+        responses: this.apiResponses.with({ path: p, method: m, status: s }),
+        latency: this.apiLatency.with({ path: p, method: m, status: s }),
       };
       this.api.set(key, c);
     }
@@ -242,7 +258,7 @@ export class FnMetrics {
     c = this.fns.get(key);
     if (!c) {
       const labels = labelled ? { app_id: appId, fn_id: fnId } : { app_id: 'other', fn_id: 'other' };
-      const outcome = (o: CallOutcome) => this.callOutcomes.labels({ ...labels, outcome: o });
+      const outcome = (o: CallOutcome) => this.callOutcomes.with({ ...labels, outcome: o });
       c = {
         outcomes: {
           success: outcome('success'),
@@ -250,7 +266,7 @@ export class FnMetrics {
           timeout: outcome('timeout'),
           server_busy: outcome('server_busy'),
         },
-        duration: this.callDuration.labels(labels),
+        duration: this.callDuration.with(labels),
         start: this.containerStartDuration.labels(labels),
       };
       this.fns.set(key, c);

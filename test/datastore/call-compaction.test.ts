@@ -163,7 +163,7 @@ describeEachDialect('call records, compactly', (ctx) => {
   it('keeps the calls stored before migration 0003, and reads them as they were', async () => {
     const url = await ctx.anotherDatabase();
     const target = parseDbUrl(url);
-    const db = new Kysely<{ calls: Row; logs: Row }>({ dialect: createDialect(target) });
+    const db = new Kysely<{ calls: Row; logs: Row }>({ dialect: await createDialect(target) });
     const before = { ...syncCall(uniq('fn')), dead_letter: true, status: 'error' as const };
     const pending = syncCall(before.fn_id, { status: 'queued', type: 'async' });
     try {

@@ -14,7 +14,7 @@ describeEachDialect('datastore constraint errors', (ctx) => {
   const times = { created_at: at, updated_at: at };
 
   before(async () => {
-    db = new Kysely<Database>({ dialect: createDialect(parseDbUrl(ctx.url)) });
+    db = new Kysely<Database>({ dialect: await createDialect(parseDbUrl(ctx.url)) });
   });
   after(() => db.destroy());
 

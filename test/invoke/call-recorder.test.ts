@@ -71,6 +71,23 @@ describe('CallRecorder on a real SQLite datastore', () => {
     assert.equal(await ds.getLog(c.id), 'timed\n');
   });
 
+  it('under steady traffic, writes at most once per minFlushIntervalMs: one batch for more calls', async () => {
+    const batches: number[] = [];
+    const recorder = new CallRecorder({
+      store: { insertLogs: async () => {}, insertCalls: async (calls) => void batches.push(calls.length) },
+      flushMs: 1,
+      minFlushIntervalMs: 60_000,
+    });
+    recorder.record(call('F4'));
+    await recorder.flush();
+    // Just written: the next records wait for the interval, not for flushMs (which passes).
+    recorder.record(call('F4'));
+    await new Promise((r) => setTimeout(r, 20));
+    recorder.record(call('F4'));
+    await recorder.flush();
+    assert.deepEqual(batches, [1, 2]);
+  });
+
   it('keeps the records when the log store fails, and reports the ids it could not write', async () => {
     const failed: string[][] = [];
     const recorder = new CallRecorder({

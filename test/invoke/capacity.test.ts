@@ -87,8 +87,12 @@ describe('agent capacity and container lifecycle', { skip: !docker && 'Docker is
       assert.equal(res.headers['retry-after'], '15');
       assert.equal((await long).status, 200);
       // Once the first function is idle, its container is evicted to make room for the other.
-      const ok = await http(fnode.url, 'POST', `/invoke/${other.fnId}`, '{}');
-      assert.equal(ok.status, 200);
+      // Its cold start counts against its 2 s timeout, which a loaded machine can exceed: retry.
+      await eventually(
+        async () =>
+          (await http(fnode.url, 'POST', `/invoke/${other.fnId}`, '{}')).status === 200 || undefined,
+        30_000,
+      );
     } finally {
       await fnode.stop();
     }

@@ -58,6 +58,11 @@ describe('sync invoke through /invoke/{fn_id} on real containers', {
 
   it('answers 504 Timed out when the call exceeds the fn timeout, records it, and kills the container', async () => {
     const { fnId } = await createFn(base, 'fnode-test/sleep', { timeout: 1 });
+    // A hot container first: a cold start on a loaded machine can take the whole second.
+    await eventually(
+      async () => (await http(base, 'POST', `/invoke/${fnId}`, '1')).status === 200 || undefined,
+      30_000,
+    );
     const res = await http(base, 'POST', `/invoke/${fnId}`, '3000');
     assert.equal(res.status, 504);
     assert.deepEqual(res.json(), { message: 'Timed out' });

@@ -140,7 +140,8 @@ describe('async invoke', { skip: !docker && 'Docker is not reachable' }, () => {
   });
 
   it('refuses to cancel a running call with 409', async () => {
-    const { fnId } = await createFn(fnode.url, 'fnode-test/sleep', { timeout: 10 });
+    // Its cold start counts against the timeout (seed 004: half of it must be left): room for a slow one.
+    const { fnId } = await createFn(fnode.url, 'fnode-test/sleep', { timeout: 30 });
     const id = await invokeAsync(fnode.url, fnId, '1500');
     await eventually(async () =>
       (await getCall(fnode.url, fnId, id)).status === 'running' ? true : undefined,

@@ -20,6 +20,8 @@ export function specForRoute(app: App, route: Route): FunctionSpec {
     path: route.path,
     type: route.type,
     ...(route.tmpfs_size ? { tmpfsSizeMB: route.tmpfs_size } : {}),
+    maxConcurrency: 1,
+    minHot: 0,
   };
   const key = slotKeyOf({ ...spec, fnId: `route:${route.path}` }, route.annotations);
   return { ...spec, slotKey: JSON.stringify([key, route.format, route.type, route.tmpfs_size ?? 0]) };

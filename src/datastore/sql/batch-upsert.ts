@@ -1,4 +1,5 @@
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { CompiledQuery, sql } from './kysely.js';
 import type { Database, DialectKind } from './schema.js';
 import { inTransaction } from './transaction.js';
 

@@ -1,15 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import {
-  type Dialect,
-  MysqlDialect,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase as KyselySqlite,
-} from 'kysely';
-import { createPool } from 'mysql2';
-import pg from 'pg';
+import type SqliteDatabase from 'better-sqlite3';
+import type { Dialect, SqliteDatabase as KyselySqlite } from 'kysely';
+import { MysqlDialect, PostgresDialect, SqliteDialect } from './kysely.js';
 import type { DbTarget } from './db-url.js';
 
 const POOL_SIZE = 10;
@@ -17,12 +10,18 @@ const SQLITE_BUSY_TIMEOUT_MSECS = 5000;
 /** Prepared statements kept per SQLite connection. */
 const SQLITE_STATEMENT_CACHE = 256;
 
-/** The Kysely dialect for a parsed database url, with its driver's pool. */
-export function createDialect(target: DbTarget): Dialect {
+/**
+ * The Kysely dialect for a parsed database url, with its driver's pool. Each driver is imported
+ * here, when its database is named: a server on SQLite never loads pg or mysql2 (memory, start).
+ */
+export async function createDialect(target: DbTarget): Promise<Dialect> {
   switch (target.kind) {
-    case 'sqlite':
-      return new SqliteDialect({ database: withStatementCache(openSqlite(target.file)) });
+    case 'sqlite': {
+      const { default: Sqlite } = await import('better-sqlite3');
+      return new SqliteDialect({ database: withStatementCache(openSqlite(Sqlite, target.file)) });
+    }
     case 'postgres': {
+      const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: target.connectionString, max: POOL_SIZE });
       // A connection the server ended (a restart, pg_terminate_backend) reports it as an 'error'
       // event: on the pool when idle, on the client while checked out (between the statements of
@@ -32,7 +31,8 @@ export function createDialect(target: DbTarget): Dialect {
       pool.on('connect', (client) => client.on('error', () => {}));
       return new PostgresDialect({ pool });
     }
-    case 'mysql':
+    case 'mysql': {
+      const { createPool } = await import('mysql2');
       return new MysqlDialect({
         pool: createPool({
           host: target.host,
@@ -45,13 +45,14 @@ export function createDialect(target: DbTarget): Dialect {
           charset: 'utf8mb4',
         }),
       });
+    }
   }
 }
 
 /** Opens (creating its directory) a SQLite file in WAL mode with foreign keys enforced. */
-function openSqlite(file: string): SqliteDatabase.Database {
+function openSqlite(Sqlite: typeof SqliteDatabase, file: string): SqliteDatabase.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new SqliteDatabase(file);
+  const db = new Sqlite(file);
   // Takes effect on a new file only (before its first table): freed pages can then be given back
   // with `pragma incremental_vacuum` (migration 0003 switches older files).
   db.pragma('auto_vacuum = INCREMENTAL');

@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { Kysely } from './kysely.js';
 import { runMigrations } from './migrate.js';
 import type { App, AppPatch, Call, Fn, FnPatch, Route, Trigger, TriggerPatch } from '../../models/index.js';
 import type {
@@ -63,7 +63,7 @@ export class SqlDatastore implements Datastore {
 
   /** Connects and brings the schema up to date (under Kysely's migration lock). */
   static async open(target: DbTarget): Promise<SqlDatastore> {
-    const db = new Kysely<Database>({ dialect: createDialect(target) });
+    const db = new Kysely<Database>({ dialect: await createDialect(target) });
     try {
       await runMigrations(db, target.kind, {
         provider: migrationProvider(target.kind),

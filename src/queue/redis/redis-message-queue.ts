@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { checkPush, checkVisibility } from '../checks.js';
 import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
@@ -55,6 +55,8 @@ export class RedisMessageQueue implements MessageQueue {
    * when the server cannot be reached. `close()` ends the connection.
    */
   static async connect(url: string, options: RedisMessageQueueOptions = {}): Promise<RedisMessageQueue> {
+    // Imported only when a Redis queue is configured: nothing else loads ioredis.
+    const { Redis } = await import('ioredis');
     const redis = new Redis(url, {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MSECS,

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql } from '../../datastore/index.js';
 import type { DialectKind } from '../../datastore/index.js';
 
 /** Kysely's bookkeeping tables for the queue, apart from the datastore's own. */

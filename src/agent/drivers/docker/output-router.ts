@@ -10,6 +10,14 @@ export interface MarkerWriter {
   write(text: string): boolean;
 }
 
+/** A quiet wait (no barrier): resolves once the output was quiet `quietMs`, not before `first`. */
+interface QuietWait {
+  first: number;
+  deadline: number;
+  quietMs: number;
+  resolve: () => void;
+}
+
 /** A marker on its way through the container's pipes. */
 interface Pending {
   n: number;
@@ -19,6 +27,9 @@ interface Pending {
   waiters: Array<() => void>;
   timer: NodeJS.Timeout;
 }
+
+/** What a change with nothing to wait for returns (made once: it happens on every call). */
+const DONE: Promise<void> = Promise.resolve();
 
 /** A switch or drain never waits longer than this for its marker. */
 export const MARK_TIMEOUT_MS = 1000;
@@ -53,8 +64,13 @@ export class OutputRouter {
     stderr: undefined,
   };
   private lingering: LogListener | undefined;
+  /** performance.now() when `lingering` stops getting lines (checked as lines come: no timer). */
+  private lingerUntil = 0;
   private idle: LogListener | undefined;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  /** The calls' quiet waits share one timer: a hot container ends a call every millisecond or so. */
+  private quietWaits: QuietWait[] = [];
+  private quietTimer: NodeJS.Timeout | undefined;
+  private quietTimerAt = Number.POSITIVE_INFINITY;
   private pending: Pending[] = [];
   private barrier: MarkerWriter | undefined;
   private readonly nonce = randomBytes(6).toString('hex');
@@ -136,23 +152,24 @@ export class OutputRouter {
       return this.waitFor(last);
     }
     const idle =
-      !last && this.current.stdout === undefined && this.current.stderr === undefined && !this.lingering;
+      !last &&
+      this.current.stdout === undefined &&
+      this.current.stderr === undefined &&
+      !this.lingeringListener();
     if (idle || this.isEnded) {
       this.switchNow(listener);
-      return Promise.resolve();
+      return DONE;
     }
     const p = this.mark({ listener });
     if (p) return this.waitFor(p);
     // No barrier: change at once; a cleared listener lingers for the lines still on their way.
     const previous = this.current.stdout ?? this.current.stderr;
     this.switchNow(listener);
-    if (listener === undefined && previous) {
+    // The previous listener gets no line from now on: there is nothing to wait for.
+    if (listener !== undefined) return DONE;
+    if (previous) {
       this.lingering = previous;
-      this.lingerTimer = setTimeout(() => {
-        this.lingering = undefined;
-        this.lingerTimer = undefined;
-      }, LINGER_MS);
-      this.lingerTimer.unref();
+      this.lingerUntil = performance.now() + LINGER_MS;
     }
     return this.quietFor(QUIET_MS, QUIET_MAX_MS);
   }
@@ -167,7 +184,7 @@ export class OutputRouter {
 
   /** Resolves once every line written before now has been delivered (or at most after `maxMs`). */
   drain(maxMs = MARK_TIMEOUT_MS): Promise<void> {
-    if (this.isEnded) return Promise.resolve();
+    if (this.isEnded) return DONE;
     const p = this.mark(undefined, maxMs);
     return p ? this.waitFor(p) : this.quietFor(QUIET_MS, Math.min(QUIET_MAX_MS, maxMs));
   }
@@ -182,8 +199,6 @@ export class OutputRouter {
   private switchNow(listener: LogListener | undefined): void {
     // Markers still on their way must not switch back to an older listener when they arrive.
     for (const p of this.pending) p.switchTo = undefined;
-    clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
     this.lingering = undefined;
     this.current.stdout = listener;
     this.current.stderr = listener;
@@ -243,7 +258,7 @@ export class OutputRouter {
 
   private deliver(line: string, stream: Stream): void {
     this.onLine(line, stream);
-    const listener = this.current[stream] ?? this.lingering ?? this.idle;
+    const listener = this.current[stream] ?? this.lingeringListener() ?? this.idle;
     if (!listener) return;
     try {
       listener(line, stream);
@@ -252,17 +267,47 @@ export class OutputRouter {
     }
   }
 
-  /** Resolves once no output has come for `quietMs` (at most `maxMs`), or at the end. */
+  /** The cleared listener while it lingers (without a barrier). */
+  private lingeringListener(): LogListener | undefined {
+    if (this.lingering && performance.now() >= this.lingerUntil) this.lingering = undefined;
+    return this.lingering;
+  }
+
+  /**
+   * Resolves once no output has come for `quietMs`, checked from `quietMs` on (at most `maxMs`),
+   * or at the end.
+   */
   private quietFor(quietMs: number, maxMs: number): Promise<void> {
-    const deadline = performance.now() + maxMs;
+    const now = performance.now();
     return new Promise((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        const idle = now - this.lastOutputAt;
-        if (this.isEnded || idle >= quietMs || now >= deadline) resolve();
-        else setTimeout(tick, Math.max(1, Math.min(quietMs - idle, deadline - now)));
-      };
-      setTimeout(tick, quietMs);
+      this.quietWaits.push({ first: now + quietMs, deadline: now + maxMs, quietMs, resolve });
+      this.armQuiet(now + quietMs);
     });
+  }
+
+  private armQuiet(at: number): void {
+    if (this.quietTimer && this.quietTimerAt <= at) return;
+    clearTimeout(this.quietTimer);
+    this.quietTimerAt = at;
+    this.quietTimer = setTimeout(() => this.checkQuiet(), Math.max(1, at - performance.now()));
+  }
+
+  private checkQuiet(): void {
+    this.quietTimer = undefined;
+    this.quietTimerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    const waiting: QuietWait[] = [];
+    for (const w of this.quietWaits) {
+      // Timers run on the event loop's clock, which may lag performance.now() by a millisecond.
+      const started = now + 1 >= w.first;
+      if (started && (this.isEnded || now - this.lastOutputAt >= w.quietMs || now >= w.deadline)) w.resolve();
+      else {
+        waiting.push(w);
+        next = Math.min(next, Math.max(w.first, Math.min(this.lastOutputAt + w.quietMs, w.deadline)));
+      }
+    }
+    this.quietWaits = waiting;
+    if (waiting.length > 0) this.armQuiet(next);
   }
 }

@@ -1,10 +1,5 @@
-import {
-  type ColumnDataType,
-  type ColumnDefinitionBuilder,
-  type CreateTableBuilder,
-  type Expression,
-  sql,
-} from 'kysely';
+import type { ColumnDataType, ColumnDefinitionBuilder, CreateTableBuilder, Expression } from 'kysely';
+import { sql } from '../kysely.js';
 import type { DialectKind } from '../schema.js';
 
 type ColumnType = ColumnDataType | Expression<unknown>;

@@ -1,0 +1,55 @@
+import { Errors } from '../models/index.js';
+import { ExchangeFailure, type ContainerProtocol, type Exchange } from './container-protocol.js';
+import type { Container } from './drivers/index.js';
+import { type AgentCall, containerEnv, type FunctionSpec } from './function-spec.js';
+import { type FunctionResponse, HttpStreamClient } from './http-stream.js';
+
+/** Fn's deadline header: RFC 3339 in whole seconds, as the FDKs parse it. */
+const deadlineHeader = (deadline: number) => new Date(deadline).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Every v2 fn: Fn's http-stream contract on the container's unix socket. */
+export function httpStreamProtocol(maxResponseSize: number): ContainerProtocol {
+  return {
+    oneShot: false,
+    capacity: (spec) => spec.maxConcurrency,
+    containerOptions: (spec) => ({
+      env: containerEnv(spec),
+      labels: { 'fnode.app_id': spec.appId, 'fnode.fn_id': spec.fnId },
+    }),
+    open: (container, spec) => new HttpStreamExchange(container, spec, maxResponseSize),
+  };
+}
+
+class HttpStreamExchange implements Exchange {
+  private readonly client: HttpStreamClient;
+
+  constructor(
+    private readonly container: Container,
+    spec: FunctionSpec,
+    private readonly maxResponseSize: number,
+  ) {
+    this.client = new HttpStreamClient(container.socketPath, spec.maxConcurrency);
+  }
+
+  async send(call: AgentCall, timeoutMs: number): Promise<FunctionResponse> {
+    const res = await this.client.call({
+      headers: { ...call.headers, 'fn-call-id': call.id, 'fn-deadline': deadlineHeader(call.deadline) },
+      body: call.body,
+      timeoutMs,
+      maxResponseSize: this.maxResponseSize,
+    });
+    if (res.status === 200) return res;
+    // The FDK answers 502 for an error the function threw: the container is fine.
+    if (res.status === 502) throw new ExchangeFailure(Errors.FunctionFailed.copy(), 'bad_exit', true);
+    if (res.status === 504) throw new ExchangeFailure(Errors.CallTimeout.copy(), 'timeout', false);
+    throw new ExchangeFailure(Errors.FunctionInvalidResponse.copy(), 'bad_exit', false);
+  }
+
+  endLogs(): Promise<void> {
+    return this.container.setLogListener(undefined);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Container } from '../../src/agent/drivers/index.js';
+import { specFor } from '../../src/agent/function-spec.js';
+import { HotContainer } from '../../src/agent/hot-container.js';
+import { httpStreamProtocol } from '../../src/agent/http-stream-protocol.js';
+import { LaunchPolicy, type LoadProbe } from '../../src/agent/launch-policy.js';
+import { SlotQueue, type Waiter } from '../../src/agent/slot-queue.js';
+import type { App, Fn } from '../../src/models/index.js';
+
+const app = { id: 'A', name: 'app', config: {} } as unknown as App;
+const fn = {
+  id: 'F',
+  name: 'fn',
+  app_id: 'A',
+  image: 'img',
+  memory: 128,
+  timeout: 30,
+  idle_timeout: 30,
+  config: {},
+} as unknown as Fn;
+
+/** The policy reads only these of a container: whether it is full and when its newest call began. */
+function busyContainer(lastCallAt: number): HotContainer {
+  const exchange = { send: () => Promise.reject(new Error('unused')), endLogs: async () => {}, close() {} };
+  const hc = new HotContainer({} as Container, 0, exchange, 1);
+  hc.active = 1;
+  hc.lastCallAt = lastCallAt;
+  return hc;
+}
+
+function setup(opts: { serviceMs: number; loopDelayMs: number; graceMs?: number; waitersSince: number[] }) {
+  let now = 100_000;
+  const probe: LoadProbe = { loopDelayMs: () => opts.loopDelayMs, close() {} };
+  const policy = new LaunchPolicy({ graceMs: opts.graceMs ?? 50, probe, now: () => now });
+  const q = new SlotQueue(specFor(app, fn), httpStreamProtocol(0));
+  q.serviceMs = opts.serviceMs;
+  q.all.add(busyContainer(now));
+  for (const ago of opts.waitersSince) q.waiters.push({ since: now - ago } as Waiter);
+  return { policy, q, advance: (ms: number) => (now += ms) };
+}
+
+describe('the launch policy', () => {
+  it('starts nothing for fast calls that queue behind a busy server, however long they wait', () => {
+    const { policy, q } = setup({ serviceMs: 0.6, loopDelayMs: 3, waitersSince: [400, 300, 200] });
+    assert.equal(policy.containersAreBottleneck(q), false);
+    assert.equal(policy.demand(q), 0);
+  });
+
+  it('scales a slow function out: a container for each call that waited its service time', () => {
+    const { policy, q } = setup({ serviceMs: 20, loopDelayMs: 0.3, waitersSince: [35, 25, 10, 2] });
+    assert.equal(policy.patienceMs(q), 20);
+    assert.equal(policy.demand(q), 2);
+  });
+
+  it('never lets a call wait longer than the grace for a slow function', () => {
+    const { policy, q } = setup({ serviceMs: 4000, loopDelayMs: 0.3, waitersSince: [60, 40] });
+    assert.equal(policy.patienceMs(q), 50);
+    assert.equal(policy.demand(q), 1);
+  });
+
+  it('counts a long call in progress before it has ended', () => {
+    const { policy, q, advance } = setup({ serviceMs: 0.5, loopDelayMs: 0.2, waitersSince: [0] });
+    assert.equal(policy.containersAreBottleneck(q), false);
+    advance(300);
+    assert.equal(policy.containersAreBottleneck(q), true);
+    assert.equal(policy.demand(q), 1);
+  });
+
+  it('with a grace of 0 starts a container for every waiting call', () => {
+    const { policy, q } = setup({ serviceMs: 0.5, loopDelayMs: 5, graceMs: 0, waitersSince: [0, 0, 0] });
+    assert.equal(policy.demand(q), 3);
+  });
+});
