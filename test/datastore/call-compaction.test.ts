@@ -73,8 +73,18 @@ describeEachDialect('call records, compactly', (ctx) => {
     const fnId = uniq('fn');
     const a = syncCall(fnId);
     const b = syncCall(fnId, { status: 'error', error: 'boom', reason: 'bad_exit' });
-    await ctx.ds.insertCalls([a, b]);
-    for (const c of [a, b]) {
+    // The same sample shared by calls (as a hot container's are), with values of every kind.
+    const shared = {
+      timestamp: a.stats![0]!.timestamp,
+      metrics: { ...metrics(0), cpu_user: 0.1 + 0.2, net_rx: 1e21 },
+    };
+    const c1 = syncCall(fnId, { stats: [shared] });
+    const c2 = syncCall(fnId, {
+      stats: [shared],
+      created_at: new Date(Date.parse(a.created_at) + 5000).toISOString(),
+    });
+    await ctx.ds.insertCalls([a, b, c1, c2]);
+    for (const c of [a, b, c1, c2]) {
       const read = await ctx.ds.getCallById(c.id);
       assert.deepEqual(read, c);
     }
