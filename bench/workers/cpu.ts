@@ -39,7 +39,7 @@ function containerIds(tags: string[]): string[] {
   );
 }
 
-/** A container's CPU time from its cgroup (v1 cpuacct, or v2 cpu.stat); NaN if neither is there. */
+/** A container's CPU time from its cgroup (v1 cpuacct, or v2 cpu.stat); NaN when not found. */
 function containerMs(id: string): number {
   const tries: [string, (s: string) => number][] = [
     [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, (s) => Number(s) / 1e6],
@@ -99,7 +99,10 @@ export function spentSince(before: CpuSnapshot, pid: number, tags: string[]): Cp
   let serverMs = 0;
   for (const [p, ms] of after.server) serverMs += ms - (before.server.get(p) ?? 0);
   let containersMs = 0;
-  for (const [id, ms] of after.containers) containersMs += ms - (before.containers.get(id) ?? 0);
+  // A container removed meanwhile has no cgroup left to read: its last moments are not counted.
+  for (const [id, ms] of after.containers) {
+    if (!Number.isNaN(ms)) containersMs += ms - (before.containers.get(id) ?? 0);
+  }
   const c = process.cpuUsage(before.client);
   const clientMs = (c.user + c.system) / 1000;
   const busyMs = after.machine.busy - before.machine.busy;
