@@ -34,9 +34,12 @@ export function socketOf(tag: string, fnId: string): string {
 
 /** Removes every container of a tag, running or not (only this bench's tags are passed). */
 export function removeTagged(tag: string): void {
-  const ids = lines(docker(['ps', '-aq', '--filter', `label=fnode.tag=${tag}`]));
-  // The server may be removing some of them already: docker then fails for those, which is fine.
-  if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  // The server may be removing some at the same moment, which fails `docker rm` for those: again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ids = lines(docker(['ps', '-aq', '--filter', `label=fnode.tag=${tag}`]));
+    if (ids.length === 0) return;
+    spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  }
 }
 
 /**

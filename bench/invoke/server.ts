@@ -24,7 +24,12 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export async function startServer(tag: string, extraEnv: Record<string, string> = {}): Promise<Server> {
+/** `command`: the script and arguments run by node, `fnode start` unless given. */
+export async function startServer(
+  tag: string,
+  extraEnv: Record<string, string> = {},
+  command: string[] = [MAIN, 'start'],
+): Promise<Server> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'fnode-bench-invoke-'));
   const port = await freePort();
@@ -36,7 +41,7 @@ export async function startServer(tag: string, extraEnv: Record<string, string> 
   const logPath = join(dir, 'fnode.log');
   const log = openSync(logPath, 'a');
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [MAIN, 'start'], {
+  const child = spawn(process.execPath, command, {
     cwd: dir,
     env: {
       ...env,
@@ -79,9 +84,12 @@ export async function startServer(tag: string, extraEnv: Record<string, string> 
   };
 }
 
-/** When GET /version first answered 200 (performance.now()), polled every 5 ms. */
+/**
+ * When GET /version first answered 200 (performance.now()), polled every 5 ms. A minute: on a
+ * busy shared machine a server's imports alone can take seconds.
+ */
 async function firstVersion(url: string, child: ChildProcess, logPath: string): Promise<number> {
-  const deadline = performance.now() + 30_000;
+  const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
     if (!running(child)) throw new Error(`fnode exited at start:\n${readFileSync(logPath, 'utf8')}`);
     try {
@@ -93,5 +101,5 @@ async function firstVersion(url: string, child: ChildProcess, logPath: string): 
     }
     await sleep(5);
   }
-  throw new Error(`fnode did not answer /version within 30 s:\n${readFileSync(logPath, 'utf8')}`);
+  throw new Error(`fnode did not answer /version within 60 s:\n${readFileSync(logPath, 'utf8')}`);
 }
