@@ -73,7 +73,7 @@ printTable(
   ['runs', '/version ms', 'CPU ms by then', `RSS MiB after ${IDLE_MS / 1000} s idle`],
   [
     [
-      RUNS,
+      String(RUNS),
       median(runs.map((r) => r.versionMs)),
       median(runs.map((r) => r.cpuMs)),
       median(runs.map((r) => r.rssMiB)),
