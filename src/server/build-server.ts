@@ -59,8 +59,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         // Go's decoder does not coerce: `"memory": "5"` is Invalid JSON.
         coerceTypes: false,
         // The schemas are TypeBox's, fixed in the code: checking each against the JSON Schema
-        // meta-schema meant compiling the meta-schema in every Ajv instance (two), about
-        // 0.1 s of each start, to learn nothing new.
+        // meta-schema meant compiling the meta-schema in each Ajv instance (two): a tenth of
+        // a second or more of every start, to learn nothing new.
         validateSchema: false,
       },
       onCreate: compileOnFirstUse,
