@@ -47,6 +47,9 @@ export class Agent {
   private readonly queues = new Map<string, SlotQueue>();
   private readonly tracker: ResourceTracker;
   private readonly memoryWaiting = new Set<SlotQueue>();
+  /** Queues with calls that wait for a start slot (`maxStartingContainers`). */
+  private readonly startWaiting = new Set<SlotQueue>();
+  private startsInFlight = 0;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly protocols = new Map<string, ContainerProtocol>();
   private readonly policy: LaunchPolicy;
@@ -78,6 +81,25 @@ export class Agent {
       }
       this.warm.refill();
     });
+  }
+
+  /** A start ended: the queues that waited for a start slot ask again, oldest first. */
+  private startEnded(): void {
+    this.startsInFlight--;
+    for (const q of [...this.startWaiting]) {
+      if (this.startsInFlight >= this.opts.config.maxStartingContainers) return;
+      this.startWaiting.delete(q);
+      // Calls served meanwhile by a container coming free need no start; the policy re-decides.
+      const first = q.protocol.oneShot || q.all.size + q.starting === 0;
+      this.launchNeeded(q, first ? q.waiters.length : this.policy.demand(q));
+    }
+    this.warm.refill();
+  }
+
+  private startSlotFree(q: SlotQueue | undefined): boolean {
+    if (this.startsInFlight < this.opts.config.maxStartingContainers) return true;
+    if (q) this.startWaiting.add(q);
+    return false;
   }
 
   /** Runs a call to completion on a container and returns the function's response. Throws ApiError. */
@@ -150,6 +172,7 @@ export class Agent {
   /** Stops taking calls, lets running calls finish, then removes every container it started. */
   async close(): Promise<void> {
     this.closing = true;
+    this.startWaiting.clear();
     this.warm.close();
     this.probe.close();
     for (const q of this.queues.values()) {
@@ -229,6 +252,7 @@ export class Agent {
     while (demand > q.starting * q.capacity && !this.closing) {
       const forWaiter = q.protocol.oneShot ? q.waiters.find((w) => !w.launched) : undefined;
       if (q.protocol.oneShot && !forWaiter) return;
+      if (!this.startSlotFree(q)) return;
       if (!this.tracker.tryReserve(bytes)) {
         this.tracker.evictIdleFor(bytes, q.spec.slotKey);
         this.memoryWaiting.add(q);
@@ -242,7 +266,7 @@ export class Agent {
 
   /** A container no call waits for (min-hot); false when memory is short. */
   private launchSpare(q: SlotQueue): boolean {
-    if (this.closing) return false;
+    if (this.closing || !this.startSlotFree(undefined)) return false;
     const bytes = reservedBytes(q.spec);
     if (!this.tracker.tryReserve(bytes)) return false;
     q.starting++;
@@ -278,6 +302,7 @@ export class Agent {
   private launch(q: SlotQueue, bytes: number, forWaiter: Waiter | undefined): void {
     const spec = q.spec;
     const startedAt = Date.now();
+    this.startsInFlight++;
     const abort = forWaiter ? new AbortController() : undefined;
     const stopWaiting = forWaiter
       ? setTimeout(() => abort?.abort(), Math.max(0, forWaiter.call.deadline - Date.now()))
@@ -332,7 +357,10 @@ export class Agent {
           if (!q.protocol.oneShot && q.waiters.length > q.starting * q.capacity) this.launchNeeded(q);
         },
       )
-      .finally(() => clearTimeout(stopWaiting));
+      .finally(() => {
+        clearTimeout(stopWaiting);
+        this.startEnded();
+      });
     this.track(p);
   }
 

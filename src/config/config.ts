@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 /** fnode's configuration, read once at start from Fn's environment variables, then frozen. */
@@ -67,6 +67,12 @@ export interface AgentConfig {
   readonly hotPollMsecs: number;
   /** How long a call waits for a busy hot container to free up before another is started. */
   readonly launchGraceMsecs: number;
+  /**
+   * Containers starting at once on this host. Starts beyond it wait their turn: a burst of many
+   * parallel starts makes every one of them slow (Docker does the work on the same cores) until
+   * they all miss FN_HOT_START_TIMEOUT_MSECS.
+   */
+  readonly maxStartingContainers: number;
   /**
    * Each call's log gets exactly the lines it wrote, through a marker written into the
    * container's output at every call's end. Off by default: the markers cost about 0.3 ms of
@@ -146,6 +152,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       hotStartTimeoutMsecs: int(env, 'FN_HOT_START_TIMEOUT_MSECS', 5000, 1),
       hotPollMsecs: int(env, 'FN_HOT_POLL_MSECS', 200, 1),
       launchGraceMsecs: int(env, 'FNODE_LAUNCH_GRACE_MSECS', 50),
+      maxStartingContainers: int(env, 'FNODE_MAX_STARTING_CONTAINERS', 2 * availableParallelism(), 1),
       exactCallLogs: bool(env, 'FNODE_EXACT_CALL_LOGS'),
       maxResponseSize: int(env, 'FN_MAX_RESPONSE_SIZE', 0),
       maxLogSizeBytes: int(env, 'FN_MAX_LOG_SIZE_BYTES', 1024 * 1024),
