@@ -12,6 +12,7 @@ import { Pool } from 'undici';
 import { type Fnode, startFnode } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { isFinalStatus } from '../src/models/index.js';
+import { measureDrain } from './async/drain.js';
 import { measureDbBytes } from './db-bytes.js';
 import { load, percentile, printTable, summarize } from './stats.js';
 
@@ -20,6 +21,7 @@ const LATENCY_CALLS = Number(process.env['BENCH_LATENCY_CALLS'] ?? 100);
 const PG_ADMIN_URL = process.env['FNODE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** A comma-separated subset of sqlite,postgres,redis (default all). */
 const ONLY = (process.env['BENCH_ADAPTERS'] ?? 'sqlite,postgres,redis').split(',');
+const BACKLOG = Number(process.env['BENCH_BACKLOG'] ?? 20_000);
 const REDIS_URL = process.env['FNODE_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 interface Setup {
@@ -146,7 +148,28 @@ async function measure(fnode: Fnode): Promise<(string | number)[]> {
       }
     }
     latencies.sort((a, b) => a - b);
-    return [enqueue.rate, enqueue.p50, enqueue.p99, percentile(latencies, 50), percentile(latencies, 99)];
+
+    const fast = await json<{ id: string }>('/v2/fns', {
+      app_id: app.id,
+      name: 'drain',
+      image: 'fnode-test/hello',
+    });
+    const warmed = await api.request({ path: `/invoke/${fast.id}`, method: 'POST', body: '{}' });
+    await warmed.body.text();
+    const drain = await measureDrain(fnode, fast.id, { backlog: BACKLOG, syncMs: DURATION_MS });
+    if (drain.failed > 0) throw new Error(`${drain.failed} async calls of the backlog failed`);
+    const ratio = drain.drainRate / drain.syncRate;
+    return [
+      enqueue.rate,
+      enqueue.p50,
+      enqueue.p99,
+      percentile(latencies, 50),
+      percentile(latencies, 99),
+      drain.syncRate,
+      drain.drainRate,
+      `${ratio.toFixed(2)} ${ratio >= 0.5 ? 'PASS' : 'FAIL'}`,
+      drain.maxInflight,
+    ];
   } finally {
     await api.close();
   }
@@ -177,10 +200,22 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `\nasync calls: enqueue at c=8 for ${DURATION_MS} ms; queued-to-started over ${LATENCY_CALLS} calls`,
+  `\nasync calls: enqueue at c=8 for ${DURATION_MS} ms; queued-to-started over ${LATENCY_CALLS} calls;\n` +
+    `drain of a ${BACKLOG}-call backlog of a fast fn against its sync calls at c=8 (target ratio >= 0.5)`,
 );
 printTable(
-  ['adapter', 'enqueue/s', 'enqueue p50 ms', 'enqueue p99 ms', 'queued->started p50 ms', 'p99 ms'],
+  [
+    'adapter',
+    'enqueue/s',
+    'enqueue p50 ms',
+    'enqueue p99 ms',
+    'queued->started p50 ms',
+    'p99 ms',
+    'sync c=8 /s',
+    'drain /s',
+    'drain/sync',
+    'async in flight (max)',
+  ],
   rows,
 );
 
