@@ -452,7 +452,7 @@ export class Agent {
       throw e;
     } finally {
       call.completedAt = Date.now();
-      q.recordService(call.completedAt - call.startedAt);
+      q.recordService(call.completedAt - call.startedAt, hc.calls === 1);
       keep = keep && !q.protocol.oneShot;
       const release = (): Promise<void> => {
         // The answer came on the socket; the output comes through Docker and may still be on its way.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { SlotQueue } from './slot-queue.js';
 
@@ -7,20 +9,53 @@ export interface LoadProbe {
   loopDelayMs(): number;
   /** Recent share of time the event loop was busy (0-1): high when fnode itself is the bottleneck. */
   utilization(): number;
+  /** Recent idle CPU of the whole host, in cores (2 = two cores idle). */
+  idleCores(): number;
   close(): void;
 }
 
-/** Mean event-loop delay over the last full window (1 s by default). */
+/** Busy and total CPU time of the host so far (any unit): /proc/stat on Linux, else os.cpus(). */
+function hostCpuTimes(): { idle: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'latin1').slice(0, 256).split('\n', 1)[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: idle and iowait are time a core had nothing to run.
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    if (total > 0) return { idle: (f[3] ?? 0) + (f[4] ?? 0), total };
+  } catch {
+    // Not Linux: the portable, slower way.
+  }
+  let idle = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    idle += c.times.idle;
+    total += c.times.idle + c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  }
+  return { idle, total };
+}
+
+/**
+ * Mean event-loop delay and utilization over the last full window (100 ms by default: a load
+ * that begins must show before the first waiting calls ask for containers).
+ */
 export class EventLoopProbe implements LoadProbe {
   private readonly histogram = monitorEventLoopDelay({ resolution: 5 });
   private last = 0;
   private busy = 0;
   private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  private cpu = hostCpuTimes();
+  private readonly cores = Math.max(1, cpus().length);
+  private idle: number;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(windowMs = 1000) {
+  constructor(windowMs = 100) {
     this.histogram.enable();
+    this.idle = this.cores;
     this.timer = setInterval(() => {
+      const cpu = hostCpuTimes();
+      const total = cpu.total - this.cpu.total;
+      if (total > 0) this.idle = (this.cores * (cpu.idle - this.cpu.idle)) / total;
+      this.cpu = cpu;
       const mean = this.histogram.mean;
       // The histogram counts the sampling interval in each delay.
       this.last = Number.isFinite(mean) ? Math.max(0, mean / 1e6 - 5) : 0;
@@ -40,6 +75,10 @@ export class EventLoopProbe implements LoadProbe {
     return this.busy;
   }
 
+  idleCores(): number {
+    return this.idle;
+  }
+
   close(): void {
     clearInterval(this.timer);
     this.histogram.disable();
@@ -55,6 +94,15 @@ export interface LaunchPolicyOptions {
 
 /** A call shorter than this is bounded by the server, never by one container. */
 const MIN_SERVICE_MS = 1;
+/**
+ * Calls shorter than this may be slow only because the host's CPU is taken (a fast function's
+ * few hundred µs stretch to a few ms when its container, fnode and the clients share the cores,
+ * and while a fresh container's runtime warms up): they scale out only onto a spare core, and
+ * only once a call has waited the whole grace.
+ */
+const SLOW_SERVICE_MS = 10;
+/** Idle CPU, in cores, for another container of a fast function to be worth starting. */
+const SPARE_CORE = 0.8;
 /** Containers are the bottleneck when a call spends this many times the loop delay in one... */
 const LOOP_FACTOR = 4;
 /**
@@ -67,8 +115,10 @@ const BUSY_LOOP = 0.5;
  * Decides when waiting calls need another container. A container is started only when the
  * containers are what the calls wait for: their calls take 1 ms or more and, when fnode's own
  * event loop is busy, long compared with its delay (under load, a fast function's calls queue
- * for the server, and another container would only take CPU from it). Then a call waits at most its fn's service time,
- * and never longer than the grace, before a container starts for it; slow functions scale out.
+ * for the server, and another container would only take CPU from it). Calls under 10 ms also
+ * need a spare core on the host and a call that has waited the whole grace. A slow function's
+ * call waits at most its service time, and never longer than the grace, before a container
+ * starts for it: slow functions scale out, whatever else runs on the host.
  */
 export class LaunchPolicy {
   readonly now: () => number;
@@ -79,8 +129,8 @@ export class LaunchPolicy {
 
   /** How long a call may wait for a busy container of `q` before a launch is considered. */
   patienceMs(q: SlotQueue): number {
-    if (q.serviceMs <= 0) return this.opts.graceMs;
-    return Math.min(this.opts.graceMs, Math.max(MIN_SERVICE_MS, q.serviceMs));
+    if (q.serviceMs < SLOW_SERVICE_MS) return this.opts.graceMs;
+    return Math.min(this.opts.graceMs, q.serviceMs);
   }
 
   /** How many of `q`'s waiting calls warrant a container now (those already starting included). */
@@ -108,6 +158,7 @@ export class LaunchPolicy {
     const service = this.serviceMs(q, now);
     if (service < MIN_SERVICE_MS) return false;
     const probe = this.opts.probe;
+    if (service < SLOW_SERVICE_MS && probe.idleCores() < SPARE_CORE) return false;
     return probe.utilization() < BUSY_LOOP || service >= LOOP_FACTOR * probe.loopDelayMs();
   }
 }

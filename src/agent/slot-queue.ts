@@ -26,6 +26,8 @@ export class SlotQueue {
   launchTimer: NodeJS.Timeout | undefined;
   /** Average time a call spends in a container (ms); 0 until one has run. */
   serviceMs = 0;
+  /** Whether serviceMs comes from calls after a container's first (see recordService). */
+  private steady = false;
   /** Containers to keep started (`fnode.io/min-hot`); 0 once the spec is no longer kept warm. */
   minHot = 0;
   /** Failed warm-up starts in a row (a broken image backs off). */
@@ -65,8 +67,22 @@ export class SlotQueue {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
-  recordService(ms: number): void {
-    this.serviceMs = this.serviceMs === 0 ? ms : this.serviceMs + EWMA_WEIGHT * (ms - this.serviceMs);
+  /**
+   * A container's first call also pays for its runtime warming up (module loading, JIT): tens of
+   * ms for a function that then answers in well under one. It stands in only until a later call
+   * gives the function's own time, else a burst right after a deploy would scale a fast fn out.
+   */
+  recordService(ms: number, firstInContainer: boolean): void {
+    if (firstInContainer) {
+      if (!this.steady) this.serviceMs = this.serviceMs === 0 ? ms : Math.min(this.serviceMs, ms);
+      return;
+    }
+    if (!this.steady) {
+      this.steady = true;
+      this.serviceMs = ms;
+      return;
+    }
+    this.serviceMs += EWMA_WEIGHT * (ms - this.serviceMs);
   }
 
   get busyCount(): number {

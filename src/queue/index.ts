@@ -3,7 +3,7 @@ import type { MessageQueue } from './message-queue.js';
 import { RedisMessageQueue } from './redis/redis-message-queue.js';
 import { SqlMessageQueue } from './sql/sql-message-queue.js';
 
-export type { MessageQueue, QueueJob, Reservation } from './message-queue.js';
+export type { MessageQueue, QueueBacklog, QueueJob, Reservation } from './message-queue.js';
 export { ReservationLostError } from './reservation-lost-error.js';
 export {
   DEFAULT_REDIS_PREFIX,

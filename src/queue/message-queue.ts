@@ -10,6 +10,12 @@ export interface QueueJob {
   priority: number;
 }
 
+export interface QueueBacklog {
+  ready: number;
+  delayed: number;
+  oldestReadyAgeMs: number;
+}
+
 export interface Reservation {
   job: QueueJob;
   /** Proves this reservation; a delete with a stale token (the job was re-reserved) fails. */
@@ -35,7 +41,23 @@ export interface MessageQueue {
   delete(r: Reservation): Promise<void>;
   /** Removes a job whatever its state (cancel). True if it was there. */
   remove(id: string): Promise<boolean>;
+  /**
+   * Takes up to `max` available jobs in queue order in one round trip, each hidden for
+   * `visibilityMs`. Resolves [] when none is available.
+   */
+  reserveMany(max: number, visibilityMs: number): Promise<Reservation[]>;
+  /**
+   * Acknowledges several reservations in one round trip. Resolves the ids of the jobs held by a
+   * newer reservation (left in place, as `delete` would throw for them); jobs already gone count
+   * as acknowledged.
+   */
+  deleteMany(rs: readonly Reservation[]): Promise<string[]>;
   /** Jobs queued or delayed, not reserved. */
   depth(): Promise<number>;
+  /**
+   * The backlog for metrics and readiness: jobs available now (not reserved), jobs waiting for
+   * their delay, and how long the oldest available job has been available (ms; 0 when none).
+   */
+  backlog(): Promise<QueueBacklog>;
   close(): Promise<void>;
 }

@@ -34,6 +34,8 @@ function setup(opts: {
   loopDelayMs: number;
   /** The event loop's busy share; busy by default, the case where the delay decides. */
   utilization?: number;
+  /** Idle host CPU in cores; two idle cores by default. */
+  idleCores?: number;
   graceMs?: number;
   waitersSince: number[];
 }) {
@@ -41,6 +43,7 @@ function setup(opts: {
   const probe: LoadProbe = {
     loopDelayMs: () => opts.loopDelayMs,
     utilization: () => opts.utilization ?? 0.9,
+    idleCores: () => opts.idleCores ?? 2,
     close() {},
   };
   const policy = new LaunchPolicy({ graceMs: opts.graceMs ?? 50, probe, now: () => now });
@@ -71,6 +74,39 @@ describe('the launch policy', () => {
   it('scales a slow function out: a container for each call that waited its service time', () => {
     const { policy, q } = setup({ serviceMs: 20, loopDelayMs: 0.3, waitersSince: [35, 25, 10, 2] });
     assert.equal(policy.patienceMs(q), 20);
+    assert.equal(policy.demand(q), 2);
+  });
+
+  it('keeps a fast function on its containers while the host has no spare core', () => {
+    const { policy, q } = setup({
+      serviceMs: 3,
+      loopDelayMs: 0.2,
+      utilization: 0.3,
+      idleCores: 0.4,
+      waitersSince: [400, 300, 60],
+    });
+    assert.equal(policy.demand(q), 0);
+  });
+
+  it('scales a fast function out onto a spare core, once a call has waited the whole grace', () => {
+    const { policy, q } = setup({
+      serviceMs: 3,
+      loopDelayMs: 0.2,
+      utilization: 0.3,
+      idleCores: 1.5,
+      waitersSince: [60, 40, 10],
+    });
+    assert.equal(policy.patienceMs(q), 50);
+    assert.equal(policy.demand(q), 1);
+  });
+
+  it('scales a slow function out even when other work takes every core of the host', () => {
+    const { policy, q } = setup({
+      serviceMs: 20,
+      loopDelayMs: 0.3,
+      idleCores: 0,
+      waitersSince: [35, 25, 10, 2],
+    });
     assert.equal(policy.demand(q), 2);
   });
 
