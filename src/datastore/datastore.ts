@@ -64,6 +64,16 @@ export interface CallResponse {
   truncated: boolean;
 }
 
+/** One compare-and-swap of a call's stored state, with what must be stored with it. */
+export interface CallChange {
+  from: Call;
+  to: Call;
+  /** A new call stored with the change (an async retry). */
+  next?: Call;
+  /** The function's answer, stored with the change (async calls). */
+  response?: CallResponse;
+}
+
 export interface DeadLetterFilter extends PageRequest {
   fnId: string;
 }
@@ -147,6 +157,13 @@ export interface Datastore {
    * with the failed attempt it follows, or not at all).
    */
   updateCall(from: Call, to: Call, next?: Call): Promise<void>;
+  /**
+   * Several changes in one transaction (the async runner's group commit). Each applies only if
+   * its call still has `from.status`; resolves, per change, whether it applied.
+   */
+  applyCallChanges(changes: readonly CallChange[]): Promise<boolean[]>;
+  /** The stored calls among `callIds` (missing ids are left out), in no particular order. */
+  getCallsByIds(callIds: readonly string[]): Promise<Call[]>;
   /** Throws CallNotFound. */
   getCall(fnId: string, callId: string): Promise<Call>;
   /** Throws CallNotFound. */

@@ -4,6 +4,7 @@ import type { Datastore } from './datastore.js';
 
 export type {
   AppFilter,
+  CallChange,
   CallFilter,
   CallLog,
   CallResponse,

@@ -103,3 +103,63 @@ describeEachDialect('datastore async calls', (ctx) => {
     assert.equal((await ctx.ds.getCallResponse(id)).body.toString(), 'ok');
   });
 });
+
+describeEachDialect('datastore call changes in one transaction', (ctx) => {
+  it('reads many calls by id at once, leaving out ids it does not have', async () => {
+    const fnId = uniq('fn');
+    const calls = [asyncCall(fnId), asyncCall(fnId), asyncCall(fnId)];
+    await ctx.ds.insertCalls(calls);
+    const got = await ctx.ds.getCallsByIds([...calls.map((c) => c.id), newId()]);
+    assert.deepEqual(got.map((c) => c.id).sort(), calls.map((c) => c.id).sort());
+    assert.deepEqual(await ctx.ds.getCallsByIds([]), []);
+  });
+
+  it('applies each change whose call still has its from-status, with its retry and response, and skips the rest', async () => {
+    const fnId = uniq('fn');
+    const [a, b, c] = [asyncCall(fnId), asyncCall(fnId), asyncCall(fnId)];
+    await ctx.ds.insertCalls([a, b, c]);
+    // b moves on before the batch: its change no longer applies.
+    const bRunning: Call = { ...b, status: 'running' };
+    await ctx.ds.updateCall(b, bRunning);
+    const retry = asyncCall(fnId, { attempt: 2, retry_of: c.id });
+    const done = new Date().toISOString();
+    const applied = await ctx.ds.applyCallChanges([
+      {
+        from: a,
+        to: { ...a, status: 'success', completed_at: done },
+        response: { status: 201, headers: { 'x-a': ['1'] }, body: Buffer.from('hi'), truncated: false },
+      },
+      { from: b, to: { ...b, status: 'cancelled', completed_at: done } },
+      { from: c, to: { ...c, status: 'error', error: 'boom', completed_at: done }, next: retry },
+    ]);
+    assert.deepEqual(applied, [true, false, true]);
+    assert.equal((await ctx.ds.getCallById(a.id)).status, 'success');
+    assert.deepEqual(await ctx.ds.getCallResponse(a.id), {
+      status: 201,
+      headers: { 'x-a': ['1'] },
+      body: Buffer.from('hi'),
+      truncated: false,
+    });
+    assert.equal((await ctx.ds.getCallById(b.id)).status, 'running');
+    assert.equal((await ctx.ds.getCallById(c.id)).error, 'boom');
+    assert.equal((await ctx.ds.getCallById(retry.id)).retry_of, c.id);
+  });
+
+  it('stores nothing of a skipped change: neither its retry nor its response', async () => {
+    const fnId = uniq('fn');
+    const a = asyncCall(fnId);
+    await ctx.ds.insertCalls([a]);
+    const retry = asyncCall(fnId, { attempt: 2 });
+    const applied = await ctx.ds.applyCallChanges([
+      {
+        from: { ...a, status: 'running' },
+        to: { ...a, status: 'error' },
+        next: retry,
+        response: { status: 200, headers: {}, body: Buffer.from('x'), truncated: false },
+      },
+    ]);
+    assert.deepEqual(applied, [false]);
+    await rejectsWith(ctx.ds.getCallById(retry.id), 404, 'Call not found');
+    await rejectsWith(ctx.ds.getCallResponse(a.id), 404, 'Call response not found');
+  });
+});

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Call, type CallStatus, decodeCursor, fail } from '../../models/index.js';
 import type { CallResponse, DeadLetterFilter, IdempotencyClaim, Page } from '../datastore.js';
+import { upsertResponse } from './call-responses.js';
 import type { CallSettings } from './call-settings.js';
 import { toPage } from './codec.js';
 import { DeadLetterSql, PendingStatusesSql } from './migrations/0003-call-history.js';
@@ -110,15 +111,7 @@ export class AsyncCallsRepo {
 
   async insertResponse(callId: string, res: CallResponse): Promise<void> {
     if (!callId) fail('DatastoreEmptyCallID');
-    const values = {
-      status: res.status,
-      headers: JSON.stringify(res.headers),
-      body: res.body.toString('base64'),
-      truncated: res.truncated ? 1 : 0,
-    };
-    const insert = this.db.insertInto('call_responses').values({ id: callId, ...values });
-    if (this.kind === 'mysql') await insert.onDuplicateKeyUpdate(values).execute();
-    else await insert.onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+    await upsertResponse(this.db, this.kind, callId, res);
   }
 
   async getResponse(callId: string): Promise<CallResponse> {

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import { type Call, type ErrorName, decodeCursor, fail } from '../../models/index.js';
-import type { CallFilter, Page } from '../datastore.js';
+import type { CallChange, CallFilter, Page } from '../datastore.js';
+import { upsertResponse } from './call-responses.js';
 import { BatchUpsert } from './batch-upsert.js';
 import { CallValueColumns } from './call-rows.js';
 import type { CallSettings } from './call-settings.js';
@@ -13,7 +14,7 @@ export class CallsRepo {
 
   constructor(
     private readonly db: Kysely<Database>,
-    kind: DialectKind,
+    private readonly kind: DialectKind,
     private readonly settings: CallSettings,
   ) {
     this.upsert = new BatchUpsert(kind, 'calls', CallValueColumns);
@@ -37,15 +38,43 @@ export class CallsRepo {
     });
   }
 
+  /** One transaction; a change whose call no longer has its `from` status is skipped. */
+  async applyChanges(changes: readonly CallChange[]): Promise<boolean[]> {
+    if (changes.length === 0) return [];
+    if (changes.some((c) => !c.from.id || (c.next && !c.next.id))) fail('DatastoreEmptyCallID');
+    // Settings rows are stored before, never in, the transaction (see CallSettings.toRows).
+    const rows = await this.settings.toRows(
+      this.db,
+      changes.flatMap((c) => (c.next ? [c.to, c.next] : [c.to])),
+    );
+    return inTransaction(this.db, async (tx) => {
+      const applied: boolean[] = [];
+      let i = 0;
+      for (const c of changes) {
+        const toRow = rows[i++]!;
+        const nextRow = c.next ? rows[i++] : undefined;
+        const ok = await swap(tx, c.from, toRow);
+        applied.push(ok);
+        if (!ok) continue;
+        if (nextRow) await tx.insertInto('calls').values(nextRow).execute();
+        if (c.response) await upsertResponse(tx, this.kind, c.from.id, c.response);
+      }
+      return applied;
+    });
+  }
+
+  async getByIds(callIds: readonly string[]): Promise<Call[]> {
+    if (callIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('id', 'in', [...callIds])
+      .execute();
+    return this.settings.fromRows(this.db, rows);
+  }
+
   private async compareAndSwap(db: Kysely<Database>, from: Call, to: Insertable<CallsTable>): Promise<void> {
-    const { id: _id, ...values } = to;
-    const res = await db
-      .updateTable('calls')
-      .set(values)
-      .where('id', '=', from.id)
-      .where('status', '=', from.status)
-      .executeTakeFirst();
-    if (res.numUpdatedRows > 0n) return;
+    if (await swap(db, from, to)) return;
     const stored = await db.selectFrom('calls').select('id').where('id', '=', from.id).executeTakeFirst();
     fail(stored ? 'DatastoreCannotUpdateCall' : 'CallNotFound');
   }
@@ -88,6 +117,18 @@ export class CallsRepo {
       .execute();
     return toPage(await this.settings.fromRows(this.db, rows), filter.perPage, (c) => c.id);
   }
+}
+
+/** Compare-and-swap on the stored status: true when the row had `from.status` and now holds `to`. */
+async function swap(db: Kysely<Database>, from: Call, to: Insertable<CallsTable>): Promise<boolean> {
+  const { id: _id, ...values } = to;
+  const res = await db
+    .updateTable('calls')
+    .set(values)
+    .where('id', '=', from.id)
+    .where('status', '=', from.status)
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
 }
 
 function isoFromUnix(seconds: number, error: ErrorName): string {

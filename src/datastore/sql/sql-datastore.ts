@@ -3,6 +3,7 @@ import { runMigrations } from './migrate.js';
 import type { App, AppPatch, Call, Fn, FnPatch, Route, Trigger, TriggerPatch } from '../../models/index.js';
 import type {
   AppFilter,
+  CallChange,
   CallFilter,
   CallLog,
   CallResponse,
@@ -153,6 +154,12 @@ export class SqlDatastore implements Datastore {
   }
   updateCall(from: Call, to: Call, next?: Call): Promise<void> {
     return this.calls.update(from, to, next);
+  }
+  applyCallChanges(changes: readonly CallChange[]): Promise<boolean[]> {
+    return this.calls.applyChanges(changes);
+  }
+  getCallsByIds(callIds: readonly string[]): Promise<Call[]> {
+    return this.calls.getByIds(callIds);
   }
   getCall(fnId: string, callId: string): Promise<Call> {
     return this.calls.get(fnId, callId);
