@@ -35,7 +35,7 @@ async function allCalls(fnode: Fnode, fnId: string): Promise<Call[]> {
 export async function measureDrain(
   fnode: Fnode,
   fnId: string,
-  opts: { backlog: number; syncMs: number },
+  opts: { backlog: number; syncMs: number; onDrainStart?: () => void },
 ): Promise<DrainResult> {
   const sync = summarize(
     await loadInWorker('sync', {
@@ -55,15 +55,23 @@ export async function measureDrain(
       const res = await fetch(`${fnode.url}/invoke/${asyncFn}`, {
         method: 'POST',
         body: '{}',
-        headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': String(delay) },
+        headers: {
+          'content-type': 'application/json',
+          'fn-invoke-type': 'async',
+          'fn-async-delay': String(delay),
+        },
       });
       await res.arrayBuffer();
       if (res.status !== 202) throw new Error(`async invoke: ${res.status}`);
     }
   };
   const per = Math.ceil(opts.backlog / CONCURRENCY);
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => post(Math.min(per, opts.backlog - i * per))));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, (_, i) => post(Math.min(per, opts.backlog - i * per))),
+  );
   let maxInflight = 0;
+  await new Promise((r) => setTimeout(r, Math.max(0, dueAt - 1000 - Date.now())));
+  opts.onDrainStart?.();
   for (;;) {
     maxInflight = Math.max(maxInflight, fnode.runner?.active ?? 0);
     if (Date.now() > dueAt + 1000 && (fnode.runner?.active ?? 0) === 0) {

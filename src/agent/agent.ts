@@ -36,6 +36,9 @@ export interface AgentStats {
   memoryTotalBytes: number;
 }
 
+/** Calls per container slot that may wait in line for it (see roomFor). */
+const PIPELINE = 4;
+
 /**
  * Places calls on hot containers (seed 004's agent), for every format: a call takes a container
  * of its function with room, else waits while one is started when the launch policy and memory
@@ -110,7 +113,13 @@ export class Agent {
     this.obs.callSubmitted(call);
     try {
       const q = this.queueFor(call.spec);
-      const hc = (q.protocol.oneShot ? undefined : q.takeFree()) ?? (await this.waitForContainer(q, call));
+      let hc = q.protocol.oneShot ? undefined : q.takeFree();
+      if (!hc) {
+        const since = Date.now();
+        hc = await this.waitForContainer(q, call);
+        // An async call's timeout is the function's: its wait in line does not count.
+        if (call.background) call.deadline += Date.now() - since;
+      }
       const res = await this.execute(q, hc, call);
       this.obs.callFinished(call, undefined);
       return res;
@@ -154,15 +163,20 @@ export class Agent {
   }
 
   /**
-   * How many more calls needing `bytes` of memory could get a container right now: free slots
-   * plus free memory, none while earlier calls still wait for a container. Lets the async runner
-   * take work from its queue only as capacity allows, so queue priorities decide the order.
+   * How many more calls needing `bytes` of memory the agent could take right now: free slots,
+   * free memory, and a short line of PIPELINE calls per slot (so that a container never idles
+   * while the async runner stores one call and fetches the next); none once a line is longer.
+   * Lets the async runner take work from its queue only as capacity allows, so queue priorities
+   * decide the order.
    */
   roomFor(bytes: number): number {
     if (this.closing) return 0;
     let slots = 0;
     for (const q of this.queues.values()) {
-      if (q.waiters.length > q.starting * q.capacity) return 0;
+      const line = q.waiters.length - q.starting * q.capacity;
+      const allowed = PIPELINE * q.all.size * q.capacity;
+      if (line > allowed) return 0;
+      slots += allowed - Math.max(0, line);
       for (const hc of q.free) slots += hc.capacity - hc.active;
     }
     const free = this.tracker.totalBytes - this.tracker.usedBytes;
@@ -224,7 +238,7 @@ export class Agent {
           Math.max(0, call.deadline - Date.now()),
         ),
       };
-      q.waiters.push(w);
+      q.addWaiter(w);
       if (q.protocol.oneShot || q.all.size + q.starting === 0) this.launchNeeded(q);
       else this.armLaunchTimer(q);
     });
@@ -232,10 +246,11 @@ export class Agent {
 
   /** Asks the launch policy again once the oldest waiting call has waited its fn's patience. */
   private armLaunchTimer(q: SlotQueue): void {
-    const oldest = q.waiters[0];
-    if (q.launchTimer || !oldest || this.closing) return;
+    if (q.launchTimer || this.closing) return;
+    const oldest = q.oldestWaitSince();
+    if (oldest === undefined) return;
     const patience = this.policy.patienceMs(q);
-    const at = Math.max(oldest.since + patience, this.policy.now() + Math.min(patience, 10));
+    const at = Math.max(oldest + patience, this.policy.now() + Math.min(patience, 10));
     q.launchTimer = setTimeout(
       () => {
         q.launchTimer = undefined;
@@ -452,7 +467,7 @@ export class Agent {
       throw e;
     } finally {
       call.completedAt = Date.now();
-      q.recordService(call.completedAt - call.startedAt, hc.calls === 1);
+      q.recordService(hc, call.completedAt - call.startedAt);
       keep = keep && !q.protocol.oneShot;
       const release = (): Promise<void> => {
         // The answer came on the socket; the output comes through Docker and may still be on its way.

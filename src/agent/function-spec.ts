@@ -38,6 +38,13 @@ export interface AgentCall {
   body: Buffer;
   /** Epoch ms: submit time + timeout. The timeout starts when the call is submitted. */
   deadline: number;
+  /**
+   * An async call from the queue: while it has waited less than a second, sync calls that come
+   * to wait for the same containers go before it (a client waits on those), and its timeout
+   * starts when it gets a container (its deadline moves by its wait). It still waits at most its
+   * timeout for one.
+   */
+  background?: boolean;
   /** Receives the function's output lines while this call holds the container. */
   onLog?: (line: string, stream?: 'stdout' | 'stderr') => void;
   startedAt?: number;

@@ -13,6 +13,8 @@ export class HotContainer {
   /** When the newest of its current calls was sent (epoch ms). */
   lastCallAt = 0;
   calls = 0;
+  /** Average time of its calls after the first (ms); 0 until it has one. */
+  serviceMs = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(

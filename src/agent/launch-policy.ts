@@ -140,18 +140,22 @@ export class LaunchPolicy {
     if (!this.containersAreBottleneck(q, now)) return 0;
     const cutoff = now - this.patienceMs(q);
     let overdue = 0;
-    while (overdue < q.waiters.length && q.waiters[overdue]!.since <= cutoff) overdue++;
-    return overdue;
+    for (const w of q.waiters) if (w.since <= cutoff) overdue++;
+    // A fast fn gets one container at a time: its calls show whether it helped once it is warm.
+    return this.serviceMs(q, now) < SLOW_SERVICE_MS ? Math.min(overdue, q.capacity) : overdue;
   }
 
   /**
-   * The function's own time per call: its average, or, when longer, how long every full
-   * container has been on its newest call (a slow call in progress counts before it ends).
+   * The function's own time per call (SlotQueue.recordService) or, until a call has ended, how
+   * long every full container has been on its newest call: a slow fn scales out before its first
+   * call ends. Once calls have ended, one slow call in progress says more about the host (a
+   * stalled loop, a starved CPU) than about the function.
    */
   serviceMs(q: SlotQueue, now = this.now()): number {
+    if (q.serviceMs > 0) return q.serviceMs;
     let running = Number.POSITIVE_INFINITY;
     for (const hc of q.all) if (hc.full) running = Math.min(running, now - hc.lastCallAt);
-    return Math.max(q.serviceMs, Number.isFinite(running) ? running : 0);
+    return Number.isFinite(running) ? running : 0;
   }
 
   containersAreBottleneck(q: SlotQueue, now = this.now()): boolean {

@@ -15,6 +15,8 @@ export interface Waiter {
 
 /** Weight of the newest call in the service-time average. */
 const EWMA_WEIGHT = 0.2;
+/** How long a waiting async call lets sync calls go first; then it keeps its place (no starving). */
+const BACKGROUND_YIELD_MS = 1000;
 
 /** The hot containers of one function spec and the calls waiting for one of them. */
 export class SlotQueue {
@@ -24,10 +26,8 @@ export class SlotQueue {
   readonly all = new Set<HotContainer>();
   starting = 0;
   launchTimer: NodeJS.Timeout | undefined;
-  /** Average time a call spends in a container (ms); 0 until one has run. */
+  /** Time a call spends in a container (ms; see recordService); 0 until one has run. */
   serviceMs = 0;
-  /** Whether serviceMs comes from calls after a container's first (see recordService). */
-  private steady = false;
   /** Containers to keep started (`fnode.io/min-hot`); 0 once the spec is no longer kept warm. */
   minHot = 0;
   /** Failed warm-up starts in a row (a broken image backs off). */
@@ -62,27 +62,51 @@ export class SlotQueue {
     if (i >= 0) this.free.splice(i, 1);
   }
 
+  /** Queues a call for a container: in arrival order, sync calls before young async ones. */
+  addWaiter(w: Waiter): void {
+    let i = this.waiters.length;
+    if (!w.call.background) {
+      const young = w.since - BACKGROUND_YIELD_MS;
+      while (i > 0) {
+        const prev = this.waiters[i - 1]!;
+        if (!prev.call.background || prev.since <= young) break;
+        i--;
+      }
+    }
+    if (i === this.waiters.length) this.waiters.push(w);
+    else this.waiters.splice(i, 0, w);
+  }
+
+  /** When the longest-waiting call began to wait (sync calls may stand before older async ones). */
+  oldestWaitSince(): number | undefined {
+    let oldest: number | undefined;
+    for (const w of this.waiters) if (oldest === undefined || w.since < oldest) oldest = w.since;
+    return oldest;
+  }
+
   removeWaiter(w: Waiter): void {
     const i = this.waiters.indexOf(w);
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
   /**
-   * A container's first call also pays for its runtime warming up (module loading, JIT): tens of
-   * ms for a function that then answers in well under one. It stands in only until a later call
-   * gives the function's own time, else a burst right after a deploy would scale a fast fn out.
+   * The fn's service time is that of its fastest warm container: a container's first calls also
+   * pay for its runtime warming up (module loading, JIT), tens of ms for a function that then
+   * answers in well under one, and a burst right after a deploy, or a long line of async calls,
+   * would otherwise scale a fast fn out onto containers that are only slow because they are new.
+   * A first call stands in only until a container has a second.
    */
-  recordService(ms: number, firstInContainer: boolean): void {
-    if (firstInContainer) {
-      if (!this.steady) this.serviceMs = this.serviceMs === 0 ? ms : Math.min(this.serviceMs, ms);
+  recordService(hc: HotContainer, ms: number): void {
+    if (hc.calls <= 1) {
+      let warm = false;
+      for (const o of this.all) if (o.serviceMs > 0) warm = true;
+      if (!warm) this.serviceMs = this.serviceMs === 0 ? ms : Math.min(this.serviceMs, ms);
       return;
     }
-    if (!this.steady) {
-      this.steady = true;
-      this.serviceMs = ms;
-      return;
-    }
-    this.serviceMs += EWMA_WEIGHT * (ms - this.serviceMs);
+    hc.serviceMs = hc.serviceMs === 0 ? ms : hc.serviceMs + EWMA_WEIGHT * (ms - hc.serviceMs);
+    let best = hc.serviceMs;
+    for (const o of this.all) if (o.serviceMs > 0 && o.serviceMs < best) best = o.serviceMs;
+    this.serviceMs = best;
   }
 
   get busyCount(): number {

@@ -165,7 +165,6 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
         lookup: cache,
         calls: asyncCalls,
         leaseMs: config.async.leaseMsecs,
-        room: (bytes) => runnerAgent.roomFor(bytes),
         maxResponseBytes: config.async.maxResponseBytes,
         maxLogSizeBytes: config.agent.maxLogSizeBytes,
         onError,

@@ -176,7 +176,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         ),
     },
     async: {
-      concurrency: int(env, 'FNODE_ASYNC_CONCURRENCY', 8, 1),
+      concurrency: int(env, 'FNODE_ASYNC_CONCURRENCY', 0),
       pollMsecs: int(env, 'FNODE_ASYNC_POLL_MSECS', 50, 1),
       leaseMsecs: int(env, 'FNODE_ASYNC_LEASE_MSECS', 10_000, 300),
       maxResponseBytes: int(env, 'FNODE_ASYNC_MAX_RESPONSE_BYTES', 64 * 1024),

@@ -2,6 +2,7 @@ import type { Datastore } from '../datastore/index.js';
 import { ApiError, type Call, Errors, isFinalStatus } from '../models/index.js';
 import type { MessageQueue } from '../queue/message-queue.js';
 import { type AsyncRequest, followUpCall, newAsyncCall, remainingDelayMs } from './async-call.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface AsyncCallsOptions {
   datastore: Datastore;
@@ -19,10 +20,18 @@ export const errCallNotDeadLettered = () =>
 
 /** The async calls service: accept (durably, then enqueue), cancel and redrive. */
 export class AsyncCalls {
-  /** New calls without a key waiting for the next group write. */
-  private pending: { call: Call; done: (err?: unknown) => void }[] = [];
+  /**
+   * Group commit: the calls accepted within one turn of the event loop are written with one
+   * multi-row insert; each request still waits for its row to be stored before its 202.
+   */
+  private readonly inserts: GroupCommit<Call, void>;
 
-  constructor(private readonly opts: AsyncCallsOptions) {}
+  constructor(private readonly opts: AsyncCallsOptions) {
+    this.inserts = new GroupCommit<Call, void>(async (calls) => {
+      await opts.datastore.insertCalls(calls);
+      return calls.map(() => undefined);
+    });
+  }
 
   /**
    * Stores the call (awaited), then pushes its id. With an idempotency key seen within the
@@ -39,31 +48,9 @@ export class AsyncCalls {
       : undefined;
     const stored = claim
       ? await this.opts.datastore.insertAsyncCall(call, claim)
-      : await this.insertGrouped(call).then(() => ({ id: call.id, created: true }));
+      : await this.inserts.submit(call).then(() => ({ id: call.id, created: true }));
     if (stored.created) await this.push(call);
     return stored;
-  }
-
-  /**
-   * Group commit: the calls accepted within one turn of the event loop are written with one
-   * multi-row insert; each request still waits for its row to be stored before its 202.
-   */
-  private insertGrouped(call: Call): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ call, done: (err) => (err === undefined ? resolve() : reject(err)) });
-      if (this.pending.length === 1) setImmediate(() => void this.writeGroup());
-    });
-  }
-
-  private async writeGroup(): Promise<void> {
-    const group = this.pending;
-    this.pending = [];
-    try {
-      await this.opts.datastore.insertCalls(group.map((g) => g.call));
-      for (const g of group) g.done();
-    } catch (err) {
-      for (const g of group) g.done(err);
-    }
   }
 
   /** Pushes a stored queued/delayed call with what is left of its delay (idempotent). */

@@ -1,29 +1,33 @@
-import type { MessageQueue } from '../queue/message-queue.js';
+import type { MessageQueue, Reservation } from '../queue/message-queue.js';
 import type { CallExecutor } from './call-executor.js';
 
 export interface AsyncRunnerOptions {
   queue: MessageQueue;
-  executor: Pick<CallExecutor, 'execute'>;
-  /** How many calls the agent could start now (see Agent.roomFor). */
+  executor: Pick<CallExecutor, 'executeAll'>;
+  /** How many calls the agent could take now (see Agent.roomFor). */
   room: () => number;
-  /** Async calls in flight at most. */
+  /** Async calls in flight at most; 0 = as many as the agent has room for. */
   concurrency: number;
   /** Sleep between looks at an empty queue; `wake()` cuts it short. */
   pollMs: number;
   /** After a call was put back for want of room: how long to hold off at most (a call's end ends it). */
   holdMs: number;
-  /** Visibility of a fresh reservation until the executor extends it to the call's timeout. */
+  /** Visibility of a reservation: the lease, which the executor renews while the call runs. */
   reserveVisibilityMs: number;
   onError?: (err: unknown, context: string) => void;
 }
 
+/** Reservations taken in one round trip at most. */
+const MAX_BATCH = 64;
+
 /**
- * The async runner loop: reserves jobs while the agent has room (so queue priorities decide what
- * runs next), runs each through the executor, and waits for a push, a finished call or the poll
- * interval when there is nothing to do.
+ * The async runner loop: reserves jobs, several at a time, while the agent has room (so queue
+ * priorities decide what runs next and calls wait in the queue rather than in the agent), runs
+ * them through the executor, and waits for a push, a finished call or the poll interval when
+ * there is nothing to do.
  */
 export class AsyncRunner {
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<unknown>>();
   private stopped = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -45,6 +49,7 @@ export class AsyncRunner {
     this.wakeUp?.();
   };
 
+  /** Calls taken from the queue and not yet ended. */
   get active(): number {
     return this.inflight.size;
   }
@@ -57,6 +62,12 @@ export class AsyncRunner {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
+  /** How many calls to reserve now. */
+  private wanted(): number {
+    const cap = this.opts.concurrency > 0 ? this.opts.concurrency - this.inflight.size : MAX_BATCH;
+    return Math.min(MAX_BATCH, cap, this.opts.room() - this.preparing);
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       const held = this.holdUntil - Date.now();
@@ -64,45 +75,52 @@ export class AsyncRunner {
         await this.sleep(held);
         continue;
       }
-      if (this.inflight.size >= this.opts.concurrency || this.opts.room() <= this.preparing) {
+      const n = this.wanted();
+      if (n <= 0) {
         await this.sleep(this.opts.pollMs);
         continue;
       }
-      let r: Awaited<ReturnType<MessageQueue['reserve']>>;
+      let rs: Reservation[];
       try {
-        r = await this.opts.queue.reserve(this.opts.reserveVisibilityMs);
+        rs = await this.opts.queue.reserveMany(n, this.opts.reserveVisibilityMs);
       } catch (err) {
         this.opts.onError?.(err, 'queue reserve');
         await this.sleep(this.opts.pollMs * 10);
         continue;
       }
-      if (!r) {
+      if (rs.length === 0) {
         await this.sleep(this.opts.pollMs);
         continue;
       }
-      this.preparing++;
-      let placed = false;
-      const onPlaced = () => {
-        if (placed) return;
-        placed = true;
-        this.preparing--;
-      };
-      const p: Promise<void> = this.opts.executor.execute(r, onPlaced).then(
+      this.runAll(rs);
+    }
+  }
+
+  private runAll(rs: Reservation[]): void {
+    this.preparing += rs.length;
+    const placed = new Set<Reservation>();
+    const onPlaced = (r: Reservation) => {
+      if (placed.has(r)) return;
+      placed.add(r);
+      this.preparing--;
+    };
+    for (const [i, p] of this.opts.executor.executeAll(rs, onPlaced).entries()) {
+      const r = rs[i]!;
+      const tracked: Promise<void> = p.then(
         (outcome) => {
-          onPlaced();
-          this.inflight.delete(p);
+          this.inflight.delete(tracked);
           // Put back for want of room: reserve nothing more until a call ends and frees some.
           if (outcome === 'postponed') this.holdUntil = Date.now() + this.opts.holdMs;
           else this.release();
         },
         (err: unknown) => {
           this.opts.onError?.(err, `async call ${r.job.id}`);
-          onPlaced();
-          this.inflight.delete(p);
+          onPlaced(r);
+          this.inflight.delete(tracked);
           this.release();
         },
       );
-      this.inflight.add(p);
+      this.inflight.add(tracked);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { AgentCall, FunctionResponse } from '../agent/index.js';
 import { type FunctionSpec, LogBuffer, reservedBytes, specFor } from '../agent/index.js';
-import type { Datastore } from '../datastore/index.js';
+import type { CallResponse, Datastore } from '../datastore/index.js';
 import {
   ApiError,
   type App,
@@ -12,9 +12,11 @@ import {
   type StatsPoint,
 } from '../models/index.js';
 import type { MessageQueue, Reservation } from '../queue/message-queue.js';
+import { ReservationLostError } from '../queue/reservation-lost-error.js';
 import { ASYNC, callBody, followUpCall } from './async-call.js';
 import type { AsyncCalls } from './async-calls.js';
 import { type AsyncSettings, asyncSettings, retryDelayMs } from './async-settings.js';
+import { CallWrites } from './call-writes.js';
 
 export interface CallExecutorOptions {
   datastore: Datastore;
@@ -29,11 +31,6 @@ export interface CallExecutorOptions {
   calls: AsyncCalls;
   /** Reservation lease, renewed every third of it while the call runs. */
   leaseMs: number;
-  /**
-   * How many calls needing `bytes` of memory the agent could start now (Agent.roomFor). A call
-   * with no room waits in the queue, not in the agent, where its timeout would run.
-   */
-  room?: (bytes: number) => number;
   /** How long a call put back for want of room stays hidden (default 250 ms). */
   postponeMs?: number;
   maxResponseBytes: number;
@@ -51,20 +48,43 @@ interface Outcome {
   stats?: StatsPoint[];
 }
 
-/** Runs one reserved async call through seed 003's state machine, then acknowledges its job. */
+export type ExecutionResult = 'done' | 'postponed';
+
+/**
+ * Runs reserved async calls through seed 003's state machine, then acknowledges their jobs. The
+ * calls of a batch of reservations are read in one query, and their writes are grouped with those
+ * of the other calls that end at the same time (CallWrites).
+ */
 export class CallExecutor {
-  constructor(private readonly opts: CallExecutorOptions) {}
+  private readonly writes: CallWrites;
+
+  constructor(private readonly opts: CallExecutorOptions) {
+    this.writes = new CallWrites(opts.datastore, opts.queue);
+  }
 
   /**
-   * `onPlaced` is called once the call is in the agent's hands (or will not be). Resolves
-   * 'postponed' when the call was put back in the queue for want of room.
+   * Runs each reservation's call; `onPlaced(r)` is called once its call is in the agent's hands
+   * (or will not be). Resolves, per reservation, 'postponed' when the call was put back in the
+   * queue for want of room.
    */
-  async execute(r: Reservation, onPlaced: () => void = () => {}): Promise<'done' | 'postponed'> {
-    const { datastore: ds, queue } = this.opts;
-    const call = await ds.getCallById(r.job.id).catch((err: unknown) => {
-      if (err instanceof ApiError && err.status === 404) return undefined;
-      throw err;
+  executeAll(rs: readonly Reservation[], onPlaced: (r: Reservation) => void): Promise<ExecutionResult>[] {
+    const calls = this.opts.datastore
+      .getCallsByIds(rs.map((r) => r.job.id))
+      .then((found) => new Map(found.map((c) => [c.id, c])));
+    return rs.map(async (r) => {
+      try {
+        return await this.execute(r, (await calls).get(r.job.id), () => onPlaced(r));
+      } finally {
+        onPlaced(r);
+      }
     });
+  }
+
+  private async execute(
+    r: Reservation,
+    call: Call | undefined,
+    onPlaced: () => void,
+  ): Promise<ExecutionResult> {
     // Seed 003's double-queue check: the datastore, not the queue, says whether a call is due.
     if (!call || call.type !== ASYNC || isFinalStatus(call.status)) {
       await this.ack(r);
@@ -73,9 +93,10 @@ export class CallExecutor {
     // A short renewed lease rather than one as long as the call's timeout (up to an hour async):
     // the calls of a server that died run again within a lease.
     const leaseMs = this.opts.leaseMs;
-    if (!(await queue.extend(r, leaseMs))) return 'done';
     const keepAlive = setInterval(() => {
-      queue.extend(r, leaseMs).catch((err: unknown) => this.opts.onError?.(err, 'queue extend', call.id));
+      this.opts.queue
+        .extend(r, leaseMs)
+        .catch((err: unknown) => this.opts.onError?.(err, 'queue extend', call.id));
     }, leaseMs / 3);
     keepAlive.unref();
     try {
@@ -85,8 +106,7 @@ export class CallExecutor {
     }
   }
 
-  private async run(r: Reservation, call: Call, onPlaced: () => void): Promise<'done' | 'postponed'> {
-    const ds = this.opts.datastore;
+  private async run(r: Reservation, call: Call, onPlaced: () => void): Promise<ExecutionResult> {
     let app: App;
     let fn: Fn;
     let routeSpec: FunctionSpec | undefined;
@@ -109,10 +129,6 @@ export class CallExecutor {
       return 'done';
     }
     const spec = routeSpec ?? specFor(app, fn);
-    if (!this.hasRoom(spec)) {
-      await this.postpone(r);
-      return 'postponed';
-    }
     // queued | delayed -> running; a call found running was left by a server that died mid-call.
     const running: Call = {
       ...call,
@@ -120,12 +136,9 @@ export class CallExecutor {
       runs: (call.runs ?? 0) + 1,
       started_at: new Date().toISOString(),
     };
-    try {
-      await ds.updateCall(call, running);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 409)) throw err;
-      const now = await ds.getCallById(call.id);
-      if (isFinalStatus(now.status)) await this.ack(r);
+    if (!(await this.writes.change({ from: call, to: running }))) {
+      const now = await this.opts.datastore.getCallById(call.id).catch(() => undefined);
+      if (!now || isFinalStatus(now.status)) await this.ack(r);
       return 'done';
     }
     const log = new LogBuffer(this.opts.maxLogSizeBytes);
@@ -136,24 +149,19 @@ export class CallExecutor {
       body: callBody(call),
       deadline: Date.now() + (call.timeout ?? fn.timeout) * 1000,
       onLog: log.push,
+      background: true,
     };
-    // Looked at again with no await before the submit: calls placed meanwhile are counted.
-    if (!this.hasRoom(spec)) {
-      await ds.updateCall(running, call);
-      await this.postpone(r);
-      return 'postponed';
-    }
     let outcome: Outcome;
+    let response: CallResponse | undefined;
     try {
       const submitted = this.opts.agent.submit(agentCall);
       onPlaced();
-      const res = await submitted;
-      await this.storeResponse(call.id, res);
+      response = this.capped(await submitted);
       outcome = { status: 'success', completedAt: agentCall.completedAt ?? Date.now() };
     } catch (err) {
       if (isBusy(err) && agentCall.startedAt === undefined) {
-        // Capacity went to others between the look and the submit: the call never ran.
-        await ds.updateCall(running, call);
+        // The agent is closing, or capacity went to others for the call's whole timeout: it never ran.
+        await this.writes.change({ from: running, to: call });
         await this.postpone(r);
         return 'postponed';
       }
@@ -171,9 +179,18 @@ export class CallExecutor {
     if (agentCall.startedAt) outcome.startedAt = agentCall.startedAt;
     await agentCall.logsDone;
     if (agentCall.stats && agentCall.stats.length > 0) outcome.stats = agentCall.stats;
-    if (!log.isEmpty) await ds.insertLogs([{ callId: call.id, log: log.toString() }]);
+    // A log that cannot be stored costs only the log; the call's record still ends.
+    if (!log.isEmpty) {
+      this.writes
+        .log({ callId: call.id, log: log.toString() })
+        .catch((err: unknown) => this.opts.onError?.(err, 'storing the log', call.id));
+    }
     if (outcome.status === 'success') {
-      await ds.updateCall(running, finished(running, outcome));
+      await this.writes.change({
+        from: running,
+        to: finished(running, outcome),
+        ...(response ? { response } : {}),
+      });
       await this.ack(r);
     } else {
       await this.fail(r, running, outcome, settings);
@@ -199,13 +216,9 @@ export class CallExecutor {
     if (!retry) failed.dead_letter = true;
     // One transaction: a server killed here leaves either the running attempt (which runs again)
     // or the failed one with its retry stored; the retry's push is redone at start (reconcile).
-    await this.opts.datastore.updateCall(from, failed, retry);
-    if (retry) await this.opts.calls.push(retry);
+    const applied = await this.writes.change({ from, to: failed, ...(retry ? { next: retry } : {}) });
+    if (applied && retry) await this.opts.calls.push(retry);
     await this.ack(r);
-  }
-
-  private hasRoom(spec: FunctionSpec): boolean {
-    return !this.opts.room || this.opts.room(reservedBytes(spec)) > 0;
   }
 
   /** Puts the call back: its job shows again after postponeMs; the call stays as it was. */
@@ -213,24 +226,21 @@ export class CallExecutor {
     await this.opts.queue.extend(r, this.opts.postponeMs ?? 250);
   }
 
-  private async storeResponse(callId: string, res: FunctionResponse): Promise<void> {
+  private capped(res: FunctionResponse): CallResponse {
     const cap = this.opts.maxResponseBytes;
     const truncated = res.body.length > cap;
-    await this.opts.datastore.insertCallResponse(callId, {
+    return {
       status: res.status,
       headers: res.headers,
       body: truncated ? res.body.subarray(0, cap) : res.body,
       truncated,
-    });
+    };
   }
 
   private async ack(r: Reservation): Promise<void> {
-    try {
-      await this.opts.queue.delete(r);
-    } catch (err) {
-      // A newer reservation holds the job; its holder finds the call final and acknowledges it.
-      this.opts.onError?.(err, 'queue delete', r.job.id);
-    }
+    // A newer reservation holds the job; its holder finds the call final and acknowledges it.
+    if (!(await this.writes.ack(r)))
+      this.opts.onError?.(new ReservationLostError(r.job.id), 'queue delete', r.job.id);
   }
 }
 

@@ -116,12 +116,19 @@ describe('the launch policy', () => {
     assert.equal(policy.demand(q), 1);
   });
 
-  it('counts a long call in progress before it has ended', () => {
-    const { policy, q, advance } = setup({ serviceMs: 0.5, loopDelayMs: 0.2, waitersSince: [0] });
+  it('counts a long call in progress before any call has ended', () => {
+    const { policy, q, advance } = setup({ serviceMs: 0, loopDelayMs: 0.2, waitersSince: [0] });
     assert.equal(policy.containersAreBottleneck(q), false);
     advance(300);
     assert.equal(policy.containersAreBottleneck(q), true);
     assert.equal(policy.demand(q), 1);
+  });
+
+  it('does not take one slow call in progress for the service time of a fast fn', () => {
+    const { policy, q, advance } = setup({ serviceMs: 0.5, loopDelayMs: 0.2, waitersSince: [0] });
+    advance(300);
+    assert.equal(policy.containersAreBottleneck(q), false);
+    assert.equal(policy.demand(q), 0);
   });
 
   it('with a grace of 0 starts a container for every waiting call', () => {

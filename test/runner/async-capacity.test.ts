@@ -7,9 +7,10 @@ const docker = dockerAvailable();
 const MiB = 1024 * 1024;
 
 describe('async calls and the memory budget', { skip: !docker && 'Docker is not reachable' }, () => {
-  it('a call with no room waits in the queue, not in the agent where its timeout would run', async () => {
+  it('async calls that wait for room do not spend their timeout waiting', async () => {
     // Room for one 256 MB container (and 128 MB to spare, which the runner's own rough look at
-    // the room counts as more); each call needs most of its 2 s timeout.
+    // the room counts as more); each call needs most of its 2 s timeout, and the four together
+    // twice as long.
     const fnode = await startTestFnode({ FN_MAX_TOTAL_MEMORY_BYTES: String(384 * MiB) });
     try {
       const { fnId } = await createFn(fnode.url, 'fnode-test/sleep', { memory: 256, timeout: 2 });
