@@ -18,10 +18,11 @@ import {
 } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, CallPruner, reconcileQueue } from '../runner/index.js';
-import { buildServer } from '../server/index.js';
+import { buildServer, healthRoutes, type ReadinessCheck } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
+import { asyncBacklogCheck, datastoreCheck, dockerCheck } from './readiness.js';
 import { v1Plugins } from './v1-wiring.js';
 import { version } from './version.js';
 
@@ -97,10 +98,12 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     sources: runsFunctions
       ? {
           agent: () => agent?.stats() ?? noAgentStats,
-          queueDepth: () => queue?.depth() ?? Promise.resolve(0),
+          queueBacklog: () =>
+            queue?.backlog() ?? Promise.resolve({ ready: 0, delayed: 0, oldestReadyAgeMs: 0 }),
         }
       : {},
   });
+  let docker: DockerDriver | undefined;
   if (runsFunctions) {
     const driver = new DockerDriver({
       config: config.agent,
@@ -117,6 +120,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
         return false;
       },
     );
+    docker = driver;
     if (dockerUp) {
       const removed = await driver.removeLeftovers();
       if (removed > 0) logger.info({ removed }, 'removed containers left by a previous run');
@@ -178,6 +182,10 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     });
   }
 
+  const readiness: ReadinessCheck[] = [datastoreCheck(store)];
+  if (docker) readiness.push(dockerCheck(() => docker.ping()));
+  if (queue && config.async.readyMaxQueueAgeSecs > 0)
+    readiness.push(asyncBacklogCheck(queue, config.async.readyMaxQueueAgeSecs));
   const server = await buildServer({
     datastore,
     logger,
@@ -185,6 +193,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     maxRequestSize: config.maxRequestSize,
     ...(config.publicLbUrl ? { publicUrl: config.publicLbUrl } : {}),
     plugins: [
+      { plugin: healthRoutes, options: { checks: readiness } },
       ...telemetry.plugins,
       ...(agent && recorder
         ? [

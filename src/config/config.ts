@@ -58,6 +58,8 @@ export interface AsyncConfig {
   readonly idempotencyWindowSecs: number;
   /** Key prefix of the Redis queue (FNODE_MQ_REDIS_PREFIX); the queue's default when unset. */
   readonly redisPrefix: string | undefined;
+  /** /health/ready fails while the oldest due async call has waited longer (0 = never). */
+  readonly readyMaxQueueAgeSecs: number;
 }
 
 export interface AgentConfig {
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxResponseBytes: int(env, 'FNODE_ASYNC_MAX_RESPONSE_BYTES', 64 * 1024),
       idempotencyWindowSecs: int(env, 'FNODE_IDEMPOTENCY_WINDOW_SECS', 86_400, 1),
       redisPrefix: read(env, 'FNODE_MQ_REDIS_PREFIX'),
+      readyMaxQueueAgeSecs: int(env, 'FNODE_READY_MAX_QUEUE_AGE_SECS', 300),
     },
   };
   return Object.freeze({

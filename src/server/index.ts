@@ -5,3 +5,4 @@ export { baseUrl } from './base-url.js';
 export { controlPlane, type ControlPlaneOptions } from './control-plane.js';
 /** TypeBox's schema builder (the one copy the server loads), for other modules' routes. */
 export { Type } from './schemas/typebox.js';
+export { healthRoutes, type ReadinessCheck } from './health-routes.js';

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AgentStats } from '../agent/index.js';
+import type { QueueBacklog } from '../queue/index.js';
 import { ApiError, Errors, isValidId, type StatsPoint } from '../models/index.js';
 import { type CounterCell, type HistogramCell, HotCounter, HotHistogram } from './hot-metrics.js';
 
@@ -36,9 +37,9 @@ export type AgentGaugeSource = AgentStats;
 
 export interface MetricSources {
   agent?: () => AgentGaugeSource;
-  /** The async queue's depth; bounded by `queueDepthTimeoutMs` at scrape. */
-  queueDepth?: () => Promise<number>;
-  queueDepthTimeoutMs?: number;
+  /** The async queue's backlog; bounded by `queueTimeoutMs` at scrape. */
+  queueBacklog?: () => Promise<QueueBacklog>;
+  queueTimeoutMs?: number;
 }
 
 type HistogramChild = ReturnType<Histogram<string>['labels']>;
@@ -154,25 +155,55 @@ export class FnMetrics {
     ]);
 
     this.agentGauges();
-    const depth = sources.queueDepth;
-    if (depth) {
-      const timeoutMs = sources.queueDepthTimeoutMs ?? 500;
+    if (sources.queueBacklog) this.backlogGauges(sources.queueBacklog, sources.queueTimeoutMs ?? 500);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The queue is asked once per scrape, however many gauges read it. */
+  private backlogGauges(read: () => Promise<QueueBacklog>, timeoutMs: number): void {
+    const registers = [this.registry];
+    let last: { at: number; value: Promise<QueueBacklog | undefined> } | undefined;
+    const sample = (): Promise<QueueBacklog | undefined> => {
+      const now = Date.now();
+      if (last && now - last.at < timeoutMs) return last.value;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((r) => {
+        timer = setTimeout(() => r(undefined), timeoutMs);
+      });
+      const value = Promise.race([read().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+      last = { at: now, value };
+      return value;
+    };
+    const gauge = (name: string, help: string, pick: (b: QueueBacklog) => number) =>
       new Gauge({
-        name: 'fnode_queue_depth',
-        help: 'Async calls waiting in the message queue (sampled at scrape)',
+        name,
+        help,
         registers,
         async collect() {
-          let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<undefined>((r) => {
-            timer = setTimeout(() => r(undefined), timeoutMs);
-          });
-          const n = await Promise.race([depth().catch(() => undefined), timeout]);
-          clearTimeout(timer);
-          if (n !== undefined) this.set(n);
+          const b = await sample();
+          if (b) this.set(pick(b));
         },
       });
-    }
-    collectDefaultMetrics({ register: this.registry });
+    gauge(
+      'fnode_queue_depth',
+      'Async calls waiting in the message queue, due or delayed (sampled at scrape)',
+      (b) => b.ready + b.delayed,
+    );
+    gauge(
+      'fnode_async_queued',
+      'Async calls due and waiting for a runner (sampled at scrape)',
+      (b) => b.ready,
+    );
+    gauge(
+      'fnode_async_delayed',
+      'Async calls waiting for their Fn-Async-Delay (sampled at scrape)',
+      (b) => b.delayed,
+    );
+    gauge(
+      'fnode_async_oldest_queued_seconds',
+      'How long the oldest due async call has waited for a runner (sampled at scrape)',
+      (b) => b.oldestReadyAgeMs / 1000,
+    );
   }
 
   callSubmitted(): void {
