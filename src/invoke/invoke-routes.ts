@@ -20,7 +20,7 @@ import {
 } from './headers.js';
 import type { AsyncCalls } from '../runner/index.js';
 import { type AsyncHeaders, parseAsyncHeaders } from './async-headers.js';
-import type { InvokeService } from './invoke-service.js';
+import type { InvokeRequest, InvokeService } from './invoke-service.js';
 import type { LookupCache } from './lookup-cache.js';
 
 export interface InvokeRoutesOptions {
@@ -88,8 +88,6 @@ export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptio
     return { type, async: parsed };
   };
 
-  type Target = { app: App; fn: Fn; triggerId?: string };
-
   /** Queues an async call; answers 202 with its id once it is stored. */
   const enqueue = async (
     req: FastifyRequest,
@@ -100,17 +98,7 @@ export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptio
   ): Promise<void> => {
     if (!asyncCalls) throw Errors.AsyncUnsupported.copy();
     const { id } = await asyncCalls.enqueue(
-      {
-        app: target.app,
-        fn: target.fn,
-        triggerId: target.triggerId,
-        headers,
-        body: bodyOf(req),
-        method: req.method,
-        url: urlOf(req),
-        delaySecs: async.delaySecs,
-        priority: async.priority,
-      },
+      { ...invokeRequest(req, target, headers), delaySecs: async.delaySecs, priority: async.priority },
       async.idempotencyKey,
     );
     withCallId(req, reply, id);
@@ -128,16 +116,7 @@ export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptio
     headers: HeaderMap,
     type: InvokeTypeName,
   ): Promise<FunctionResponse> | undefined => {
-    // No `{ ...target, ... }`: properties after a spread take V8's slow path.
-    const { call, run } = service.prepare({
-      app: target.app,
-      fn: target.fn,
-      triggerId: target.triggerId,
-      headers,
-      body: bodyOf(req),
-      method: req.method,
-      url: urlOf(req),
-    });
+    const { call, run } = service.prepare(invokeRequest(req, target, headers));
     withCallId(req, reply, call.id);
     reply.header('fn-call-id', call.id);
     if (type === InvokeType.detached) {
@@ -243,6 +222,21 @@ function invokeType(raw: string | string[] | undefined): InvokeTypeName {
   if (v === InvokeType.detached) return InvokeType.detached;
   if (v === InvokeType.async) return InvokeType.async;
   throw new ApiError(400, `Invalid Fn-Invoke-Type header: "${v}" (use sync, detached or async)`);
+}
+
+type Target = { app: App; fn: Fn; triggerId?: string };
+
+/** What a call of `target` is made of. No `{ ...target, ... }`: properties after a spread take V8's slow path. */
+function invokeRequest(req: FastifyRequest, target: Target, headers: HeaderMap): InvokeRequest {
+  return {
+    app: target.app,
+    fn: target.fn,
+    triggerId: target.triggerId,
+    headers,
+    body: bodyOf(req),
+    method: req.method,
+    url: urlOf(req),
+  };
 }
 
 /** The call's URL as Fn records it. */
