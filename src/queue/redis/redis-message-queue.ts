@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { checkPush, checkVisibility } from '../checks.js';
-import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
+import { checkMax, checkPush, checkVisibility } from '../checks.js';
+import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
 import {
+  backlogScript,
   deleteScript,
   depthScript,
   extendScript,
@@ -83,16 +84,27 @@ export class RedisMessageQueue implements MessageQueue {
   }
 
   async reserve(visibilityMs: number): Promise<Reservation | undefined> {
+    return (await this.reserveMany(1, visibilityMs))[0];
+  }
+
+  async reserveMany(max: number, visibilityMs: number): Promise<Reservation[]> {
+    checkMax(max);
     checkVisibility(visibilityMs);
-    const token = randomUUID();
-    const got = await reserveScript.run(
+    const tokenPrefix = `${randomUUID()}.`;
+    const got = (await reserveScript.run(
       this.redis,
       [this.ready, this.delayed, this.reserved],
-      [this.jobPrefix, Math.ceil(visibilityMs), token, REQUEUE_BATCH],
-    );
-    if (!Array.isArray(got)) return undefined;
-    const [id, priority, reservations] = got as [string, number, number];
-    return { job: { id, priority: Number(priority) }, token, reservations: Number(reservations) };
+      [this.jobPrefix, Math.ceil(visibilityMs), tokenPrefix, REQUEUE_BATCH, max],
+    )) as (string | number)[];
+    const out: Reservation[] = [];
+    for (let i = 0; i < got.length; i += 3) {
+      out.push({
+        job: { id: String(got[i]), priority: Number(got[i + 1]) },
+        token: `${tokenPrefix}${out.length + 1}`,
+        reservations: Number(got[i + 2]),
+      });
+    }
+    return out;
   }
 
   async extend(r: Reservation, visibilityMs: number): Promise<boolean> {
@@ -106,12 +118,16 @@ export class RedisMessageQueue implements MessageQueue {
   }
 
   async delete(r: Reservation): Promise<void> {
-    const ok = await deleteScript.run(
-      this.redis,
-      [this.ready, this.delayed, this.reserved],
-      [this.jobPrefix + r.job.id, r.job.id, r.token],
-    );
-    if (ok !== 1) throw new ReservationLostError(r.job.id);
+    const [held] = await this.deleteMany([r]);
+    if (held !== undefined) throw new ReservationLostError(held);
+  }
+
+  async deleteMany(rs: readonly Reservation[]): Promise<string[]> {
+    if (rs.length === 0) return [];
+    const args: string[] = [this.jobPrefix];
+    for (const r of rs) args.push(r.job.id, r.token);
+    const held = await deleteScript.run(this.redis, [this.ready, this.delayed, this.reserved], args);
+    return (held as string[]).map(String);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -125,6 +141,15 @@ export class RedisMessageQueue implements MessageQueue {
 
   async depth(): Promise<number> {
     return Number(await depthScript.run(this.redis, [this.ready, this.delayed, this.reserved], []));
+  }
+
+  async backlog(): Promise<QueueBacklog> {
+    const [ready, delayed, age] = (await backlogScript.run(
+      this.redis,
+      [this.ready, this.delayed, this.reserved],
+      [this.jobPrefix],
+    )) as [number, number, number];
+    return { ready: Number(ready), delayed: Number(delayed), oldestReadyAgeMs: Number(age) };
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, sql } from '../../datastore/index.js';
 import { createDialect, type DbTarget, type DialectKind, runMigrations } from '../../datastore/index.js';
-import { checkPush, checkVisibility } from '../checks.js';
-import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
+import { checkMax, checkPush, checkVisibility } from '../checks.js';
+import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
+import { readBacklog } from './backlog.js';
 import { QueueMigrationLockTable, QueueMigrationTable, queueMigrationProvider } from './migrations.js';
-import { claimNext } from './reserve.js';
+import { claimMany } from './reserve.js';
 import type { QueueDatabase } from './schema.js';
 
 export interface SqlMessageQueueOptions {
@@ -95,16 +96,24 @@ export class SqlMessageQueue implements MessageQueue {
   }
 
   async reserve(visibilityMs: number): Promise<Reservation | undefined> {
+    return (await this.reserveMany(1, visibilityMs))[0];
+  }
+
+  async reserveMany(max: number, visibilityMs: number): Promise<Reservation[]> {
+    checkMax(max);
     checkVisibility(visibilityMs);
     const now = this.now();
-    const token = randomUUID();
-    const row = await claimNext(this.db, this.kind, {
+    const rows = await claimMany(this.db, this.kind, {
       now,
       reservedUntil: now + Math.ceil(visibilityMs),
-      token,
+      tokenPrefix: `${randomUUID()}.`,
+      max,
     });
-    if (!row) return undefined;
-    return { job: { id: row.id, priority: row.priority }, token, reservations: row.reservations };
+    return rows.map((row) => ({
+      job: { id: row.id, priority: row.priority },
+      token: row.token,
+      reservations: row.reservations,
+    }));
   }
 
   async extend(r: Reservation, visibilityMs: number): Promise<boolean> {
@@ -119,18 +128,31 @@ export class SqlMessageQueue implements MessageQueue {
   }
 
   async delete(r: Reservation): Promise<void> {
+    const [held] = await this.deleteMany([r]);
+    if (held !== undefined) throw new ReservationLostError(held);
+  }
+
+  /**
+   * One `DELETE` of the rows whose token still matches; only when some were not deleted, one
+   * `SELECT` of those ids: any left are held by a newer reservation (the others are gone).
+   */
+  async deleteMany(rs: readonly Reservation[]): Promise<string[]> {
+    if (rs.length === 0) return [];
     const result = await this.db
       .deleteFrom('mq_jobs')
-      .where('id', '=', r.job.id)
-      .where('token', '=', r.token)
+      .where((eb) => eb.or(rs.map((r) => eb.and([eb('id', '=', r.job.id), eb('token', '=', r.token)]))))
       .executeTakeFirst();
-    if (result.numDeletedRows > 0n) return;
-    const held = await this.db
+    if (result.numDeletedRows >= BigInt(rs.length)) return [];
+    const left = await this.db
       .selectFrom('mq_jobs')
       .select('id')
-      .where('id', '=', r.job.id)
-      .executeTakeFirst();
-    if (held) throw new ReservationLostError(r.job.id);
+      .where(
+        'id',
+        'in',
+        rs.map((r) => r.job.id),
+      )
+      .execute();
+    return left.map((row) => row.id);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -146,6 +168,10 @@ export class SqlMessageQueue implements MessageQueue {
       .where((eb) => eb.or([eb('reserved_until', 'is', null), eb('reserved_until', '<=', now)]))
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async backlog(): Promise<QueueBacklog> {
+    return readBacklog(this.db, this.now());
   }
 
   async close(): Promise<void> {
