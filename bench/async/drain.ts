@@ -55,14 +55,20 @@ export async function measureDrain(
       const res = await fetch(`${fnode.url}/invoke/${asyncFn}`, {
         method: 'POST',
         body: '{}',
-        headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': String(delay) },
+        headers: {
+          'content-type': 'application/json',
+          'fn-invoke-type': 'async',
+          'fn-async-delay': String(delay),
+        },
       });
       await res.arrayBuffer();
       if (res.status !== 202) throw new Error(`async invoke: ${res.status}`);
     }
   };
   const per = Math.ceil(opts.backlog / CONCURRENCY);
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => post(Math.min(per, opts.backlog - i * per))));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, (_, i) => post(Math.min(per, opts.backlog - i * per))),
+  );
   let maxInflight = 0;
   for (;;) {
     maxInflight = Math.max(maxInflight, fnode.runner?.active ?? 0);

@@ -101,6 +101,27 @@ describeEachQueue('message queue batches', (ctx) => {
     assert.deepEqual(await ctx.mq.deleteMany([]), []);
   });
 
+  it('keeps the order of a burst of pushes made at once, the first push of an id winning', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => ctx.id(`burst${i}`));
+    const priorityOf = (i: number) => i % 3;
+    await Promise.all([
+      ...ids.map((id, i) => ctx.push(id, priorityOf(i))),
+      ctx.push(ids[0]!, 2),
+      ctx.push(ids[1]!, 0, 60_000),
+    ]);
+    assert.deepEqual(await ctx.mq.backlog().then((b) => [b.ready, b.delayed]), [30, 0]);
+    const got = await ctx.mq.reserveMany(100, LONG_MSECS);
+    const expected = ids
+      .map((id, i) => ({ id, priority: priorityOf(i), i }))
+      .sort((a, b) => b.priority - a.priority || a.i - b.i)
+      .map((j) => [j.id, j.priority]);
+    assert.deepEqual(
+      got.map((r) => [r.job.id, r.job.priority]),
+      expected,
+    );
+    assert.deepEqual(await ctx.mq.deleteMany(got), []);
+  });
+
   it('reserve takes the same head as reserveMany(1)', async () => {
     const [a, b] = [ctx.id('a'), ctx.id('b')];
     await ctx.push(a, 0);

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { checkMax, checkPush, checkVisibility } from '../checks.js';
 import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
+import { TurnBatch } from '../turn-batch.js';
 import {
   backlogScript,
   deleteScript,
@@ -17,6 +18,8 @@ export const DEFAULT_REDIS_PREFIX = 'fnode:mq:';
 /** Due jobs and expired reservations moved back to ready per reserve. */
 const REQUEUE_BATCH = 1000;
 const CONNECT_TIMEOUT_MSECS = 5000;
+/** Jobs per push script call (3 arguments each). */
+const PUSH_BATCH = 1000;
 
 export interface RedisMessageQueueOptions {
   /** Prefix of every key of this queue. Default `fnode:mq:`. */
@@ -62,6 +65,8 @@ export class RedisMessageQueue implements MessageQueue {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MSECS,
       maxRetriesPerRequest: 3,
+      // The commands of one turn (a runner's extends and deletes, say) go out in one write.
+      enableAutoPipelining: true,
     });
     try {
       await redis.connect();
@@ -74,14 +79,15 @@ export class RedisMessageQueue implements MessageQueue {
     return new RedisMessageQueue(redis, options, true);
   }
 
+  /** Pushes of one turn go in one script call, in the order they were made. */
   async push(job: QueueJob, delayMs = 0): Promise<void> {
     checkPush(job, delayMs);
-    await pushScript.run(
-      this.redis,
-      [this.ready, this.delayed, this.seq],
-      [this.jobPrefix, job.id, job.priority, Math.ceil(delayMs)],
-    );
+    await this.pushes.add([job.id, job.priority, Math.ceil(delayMs)]);
   }
+
+  private readonly pushes = new TurnBatch<[string, number, number]>(async (jobs) => {
+    await pushScript.run(this.redis, [this.ready, this.delayed, this.seq], [this.jobPrefix, ...jobs.flat()]);
+  }, PUSH_BATCH);
 
   async reserve(visibilityMs: number): Promise<Reservation | undefined> {
     return (await this.reserveMany(1, visibilityMs))[0];
@@ -155,6 +161,8 @@ export class RedisMessageQueue implements MessageQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Pushes already accepted are written before the connection goes.
+    await this.pushes.idle();
     if (this.owned) await this.redis.quit();
   }
 }

@@ -4,10 +4,16 @@ import { createDialect, type DbTarget, type DialectKind, runMigrations } from '.
 import { checkMax, checkPush, checkVisibility } from '../checks.js';
 import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
+import { TurnBatch } from '../turn-batch.js';
 import { readBacklog } from './backlog.js';
 import { QueueMigrationLockTable, QueueMigrationTable, queueMigrationProvider } from './migrations.js';
 import { claimMany } from './reserve.js';
 import type { QueueDatabase } from './schema.js';
+
+/** Rows per push `INSERT` (SQLite binds at most 32766 parameters). */
+const PUSH_BATCH = 500;
+
+type NewJob = { id: string; priority: number; available_at: number; reservations: number };
 
 export interface SqlMessageQueueOptions {
   /** Epoch ms; every process sharing the table should agree on it. Default `Date.now`. */
@@ -60,27 +66,41 @@ export class SqlMessageQueue implements MessageQueue {
     return new SqlMessageQueue(db, target.kind, true, options);
   }
 
+  /** Pushes of one turn go in one multi-row `INSERT`, in the order they were made. */
   async push(job: QueueJob, delayMs = 0): Promise<void> {
     checkPush(job, delayMs);
-    const row = {
+    await this.pushes.add({
       id: job.id,
       priority: job.priority,
       available_at: this.now() + Math.ceil(delayMs),
       reservations: 0,
-    };
+    });
+  }
+
+  private readonly pushes = new TurnBatch<NewJob>((rows) => this.insert(rows), PUSH_BATCH);
+
+  private async insert(all: NewJob[]): Promise<void> {
+    // The first push of an id wins, as it would one statement at a time.
+    const seen = new Set<string>();
+    const rows = all.filter((r) => !seen.has(r.id) && seen.add(r.id));
     switch (this.kind) {
       case 'sqlite':
-        // One writer at a time, so max + 1 is a push order; the unique index on seq serves max.
+        // One writer at a time, so max + n is a push order; the unique index on seq serves max.
         await this.db
           .insertInto('mq_jobs')
-          .values({ ...row, seq: sql<number>`(select coalesce(max(seq), 0) + 1 from mq_jobs)` })
+          .values(
+            rows.map((r, i) => ({
+              ...r,
+              seq: sql<number>`(select coalesce(max(seq), 0) + ${i + 1} from mq_jobs)`,
+            })),
+          )
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         return;
       case 'postgres':
         await this.db
           .insertInto('mq_jobs')
-          .values(row)
+          .values(rows)
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         return;
@@ -88,7 +108,7 @@ export class SqlMessageQueue implements MessageQueue {
         // Not INSERT IGNORE, which would also turn other errors into warnings.
         await this.db
           .insertInto('mq_jobs')
-          .values(row)
+          .values(rows)
           .onDuplicateKeyUpdate((eb) => ({ id: eb.ref('id') }))
           .execute();
         return;
@@ -177,6 +197,8 @@ export class SqlMessageQueue implements MessageQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Pushes already accepted are written before the connection goes.
+    await this.pushes.idle();
     if (this.owned) await this.db.destroy();
   }
 }
