@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/index.js';
 import { isFinalStatus } from '../src/models/index.js';
 import { measureDrain } from './async/drain.js';
 import { measureDbBytes } from './db-bytes.js';
-import { load, percentile, printTable, summarize } from './stats.js';
+import { loadInWorker, percentile, printTable, summarize } from './stats.js';
 
 const DURATION_MS = Number(process.env['BENCH_MS'] ?? 3000);
 const LATENCY_CALLS = Number(process.env['BENCH_LATENCY_CALLS'] ?? 100);
@@ -23,6 +23,8 @@ const PG_ADMIN_URL = process.env['FNODE_TEST_PG_URL'] ?? 'postgres://postgres@12
 const ONLY = (process.env['BENCH_ADAPTERS'] ?? 'sqlite,postgres,redis').split(',');
 const BACKLOG = Number(process.env['BENCH_BACKLOG'] ?? 20_000);
 const REDIS_URL = process.env['FNODE_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** BENCH_ENQUEUE_ONLY=1: only the enqueue rate (to profile it), no latency, drain or db bytes. */
+const ENQUEUE_ONLY = process.env['BENCH_ENQUEUE_ONLY'] === '1';
 
 interface Setup {
   name: string;
@@ -124,12 +126,20 @@ async function measure(fnode: Fnode): Promise<(string | number)[]> {
       image: 'fnode-test/hello',
     });
 
-    // Enqueue: calls delayed by an hour, so that the runner stays out of the measurement.
+    // Enqueue: calls delayed by an hour, so that the runner stays out of the measurement. The
+    // client runs on a worker thread so that it does not share fnode's event loop.
     const enqueue = summarize(
-      await load('enqueue', DURATION_MS, 8, async () => {
-        await asyncCall(fn.id, { 'fn-async-delay': '3600' });
+      await loadInWorker('enqueue', {
+        origin: fnode.url,
+        path: `/invoke/${fn.id}`,
+        headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': '3600' },
+        body: '{}',
+        concurrency: 8,
+        durationMs: DURATION_MS,
+        status: 202,
       }),
     );
+    if (ENQUEUE_ONLY) return [enqueue.rate, enqueue.p50, enqueue.p99];
 
     // Latency: one call at a time on a warm, idle fn.
     const warm = await api.request({ path: `/invoke/${fn.id}`, method: 'POST', body: '{}' });
@@ -220,4 +230,4 @@ printTable(
 );
 
 // Issue 18: what a sync call costs in the SQLite database, and removing it (bench/db-bytes.ts).
-await measureDbBytes();
+if (!ENQUEUE_ONLY) await measureDbBytes();

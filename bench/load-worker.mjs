@@ -6,6 +6,7 @@ import { Pool } from 'undici';
 
 /** @type {import('./stats.js').LoadJob} */
 const job = workerData;
+const expected = job.status ?? 200;
 const pool = new Pool(job.origin, {
   connections: job.concurrency,
   ...(job.socketPath ? { socketPath: job.socketPath } : {}),
@@ -27,7 +28,7 @@ await Promise.all(
           body: job.body,
         });
         await res.body.arrayBuffer();
-        if (res.statusCode !== 200) errors++;
+        if (res.statusCode !== expected) errors++;
         latencies.push(performance.now() - t);
       } catch {
         // No response (reset, refused): counted, and the loop goes on until the deadline.

@@ -4,7 +4,10 @@
 // profile (the bare proxy's, say) over the same number of calls.
 //
 //   node --import tsx bench/profile-summary.ts /tmp/hot.cpuprofile [--top=40] [--filter=src/]
-//     [--calls=4000 --vs=/tmp/hot.bare.cpuprofile]
+//     [--calls=4000 --vs=/tmp/hot.bare.cpuprofile] [--last=4000]
+//
+// --last=ms counts only the samples of the profile's last ms (a load at the end of a run, without
+// the start-up before it).
 import { readFileSync } from 'node:fs';
 
 interface Node {
@@ -13,6 +16,7 @@ interface Node {
   children?: number[];
 }
 interface Profile {
+  endTime: number;
   nodes: Node[];
   samples: number[];
   timeDeltas: number[];
@@ -27,6 +31,7 @@ const top = Number(flag('top') ?? 40);
 const calls = Number(flag('calls') ?? 0);
 const filter = flag('filter');
 const vs = flag('vs');
+const lastMs = Number(flag('last') ?? 0);
 
 const GROUPS: [name: string, test: RegExp][] = [
   ['syscalls (writev, read...)', /^(writev|writeBuffer|writeUtf8String|read|close|open) :/],
@@ -61,7 +66,13 @@ function load(path: string) {
   const sorted = [...profile.timeDeltas].sort((a, b) => a - b);
   const interval = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const selfUs = new Map<number, number>();
-  for (const id of profile.samples) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
+  let at = profile.endTime;
+  for (const d of profile.timeDeltas) at -= d;
+  const from = lastMs > 0 ? profile.endTime - lastMs * 1000 : Number.NEGATIVE_INFINITY;
+  for (const [i, id] of profile.samples.entries()) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
+  }
   return { byId, parent, selfUs };
 }
 

@@ -59,7 +59,8 @@ export async function load(
 }
 
 /**
- * Runs a POST load from a worker thread; see load-worker.mjs. Throws if any request failed,
+ * Runs a POST load from a worker thread; see load-worker.mjs. Throws if any request failed (its
+ * status was not `job.status`),
  * unless `allowErrors` (then the sample counts them).
  */
 export async function loadInWorker(name: string, job: LoadJob, allowErrors = false): Promise<Sample> {
@@ -90,4 +91,6 @@ export interface LoadJob {
   body: string;
   concurrency: number;
   durationMs: number;
+  /** The status of a successful request. Default 200. */
+  status?: number;
 }

@@ -19,3 +19,8 @@ export function checkVisibility(visibilityMs: number): void {
   if (!Number.isFinite(visibilityMs) || visibilityMs <= 0)
     throw new RangeError(`queue visibility must be a finite number of ms > 0, got ${visibilityMs}`);
 }
+
+export function checkMax(max: number): void {
+  if (!Number.isInteger(max) || max < 1)
+    throw new RangeError(`queue reserve count must be an integer >= 1, got ${max}`);
+}

@@ -41,7 +41,10 @@ function closing(mq: MessageQueue, release: () => Promise<void>): MessageQueue {
     extend: (r, visibilityMs) => mq.extend(r, visibilityMs),
     delete: (r) => mq.delete(r),
     remove: (id) => mq.remove(id),
+    reserveMany: (max, visibilityMs) => mq.reserveMany(max, visibilityMs),
+    deleteMany: (rs) => mq.deleteMany(rs),
     depth: () => mq.depth(),
+    backlog: () => mq.backlog(),
     close: async () => {
       await mq.close();
       await release();
@@ -106,6 +109,8 @@ export interface QueueContext {
   readonly adapter: AdapterName;
   /** Closes the queue and opens another on the same storage. */
   reopen(): Promise<MessageQueue>;
+  /** A second queue on the same storage (another process, as it were), closed after the test. */
+  another(): Promise<MessageQueue>;
   /** Pushes through `mq`, remembering the id so that the test's jobs are removed after it. */
   push(id: string, priority?: number, delayMs?: number): Promise<void>;
   /** A unique job id. */
@@ -133,6 +138,7 @@ export function describeEachQueue(title: string, body: (ctx: QueueContext) => vo
       let storage: Storage | undefined;
       let queue: MessageQueue | undefined;
       let pushed: string[] = [];
+      let others: MessageQueue[] = [];
       const ctx: QueueContext = {
         get mq() {
           assert.ok(queue, 'queue not open');
@@ -145,6 +151,12 @@ export function describeEachQueue(title: string, body: (ctx: QueueContext) => vo
           queue = undefined;
           queue = await storage.open();
           return queue;
+        },
+        async another() {
+          assert.ok(storage, 'storage not open');
+          const mq = await storage.open();
+          others.push(mq);
+          return mq;
         },
         async push(id, priority = 1, delayMs = 0) {
           pushed.push(id);
@@ -159,6 +171,8 @@ export function describeEachQueue(title: string, body: (ctx: QueueContext) => vo
       afterEach(async () => {
         for (const id of pushed) await queue?.remove(id);
         pushed = [];
+        for (const mq of others) await mq.close();
+        others = [];
       });
       body(ctx);
       after(async () => {
@@ -170,3 +184,18 @@ export function describeEachQueue(title: string, body: (ctx: QueueContext) => vo
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `probe` every few ms until it returns something other than undefined. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 5000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) assert.fail(`${what}: not within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}

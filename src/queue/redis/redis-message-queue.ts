@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { checkPush, checkVisibility } from '../checks.js';
-import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
+import { checkMax, checkPush, checkVisibility } from '../checks.js';
+import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
+import { TurnBatch } from '../turn-batch.js';
 import {
+  backlogScript,
   deleteScript,
   depthScript,
   extendScript,
@@ -16,6 +18,8 @@ export const DEFAULT_REDIS_PREFIX = 'fnode:mq:';
 /** Due jobs and expired reservations moved back to ready per reserve. */
 const REQUEUE_BATCH = 1000;
 const CONNECT_TIMEOUT_MSECS = 5000;
+/** Jobs per push script call (3 arguments each). */
+const PUSH_BATCH = 1000;
 
 export interface RedisMessageQueueOptions {
   /** Prefix of every key of this queue. Default `fnode:mq:`. */
@@ -61,6 +65,8 @@ export class RedisMessageQueue implements MessageQueue {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MSECS,
       maxRetriesPerRequest: 3,
+      // The commands of one turn (a runner's extends and deletes, say) go out in one write.
+      enableAutoPipelining: true,
     });
     try {
       await redis.connect();
@@ -73,26 +79,38 @@ export class RedisMessageQueue implements MessageQueue {
     return new RedisMessageQueue(redis, options, true);
   }
 
+  /** Pushes of one turn go in one script call, in the order they were made. */
   async push(job: QueueJob, delayMs = 0): Promise<void> {
     checkPush(job, delayMs);
-    await pushScript.run(
-      this.redis,
-      [this.ready, this.delayed, this.seq],
-      [this.jobPrefix, job.id, job.priority, Math.ceil(delayMs)],
-    );
+    await this.pushes.add([job.id, job.priority, Math.ceil(delayMs)]);
   }
 
+  private readonly pushes = new TurnBatch<[string, number, number]>(async (jobs) => {
+    await pushScript.run(this.redis, [this.ready, this.delayed, this.seq], [this.jobPrefix, ...jobs.flat()]);
+  }, PUSH_BATCH);
+
   async reserve(visibilityMs: number): Promise<Reservation | undefined> {
+    return (await this.reserveMany(1, visibilityMs))[0];
+  }
+
+  async reserveMany(max: number, visibilityMs: number): Promise<Reservation[]> {
+    checkMax(max);
     checkVisibility(visibilityMs);
-    const token = randomUUID();
-    const got = await reserveScript.run(
+    const tokenPrefix = `${randomUUID()}.`;
+    const got = (await reserveScript.run(
       this.redis,
       [this.ready, this.delayed, this.reserved],
-      [this.jobPrefix, Math.ceil(visibilityMs), token, REQUEUE_BATCH],
-    );
-    if (!Array.isArray(got)) return undefined;
-    const [id, priority, reservations] = got as [string, number, number];
-    return { job: { id, priority: Number(priority) }, token, reservations: Number(reservations) };
+      [this.jobPrefix, Math.ceil(visibilityMs), tokenPrefix, REQUEUE_BATCH, max],
+    )) as (string | number)[];
+    const out: Reservation[] = [];
+    for (let i = 0; i < got.length; i += 3) {
+      out.push({
+        job: { id: String(got[i]), priority: Number(got[i + 1]) },
+        token: `${tokenPrefix}${out.length + 1}`,
+        reservations: Number(got[i + 2]),
+      });
+    }
+    return out;
   }
 
   async extend(r: Reservation, visibilityMs: number): Promise<boolean> {
@@ -106,12 +124,16 @@ export class RedisMessageQueue implements MessageQueue {
   }
 
   async delete(r: Reservation): Promise<void> {
-    const ok = await deleteScript.run(
-      this.redis,
-      [this.ready, this.delayed, this.reserved],
-      [this.jobPrefix + r.job.id, r.job.id, r.token],
-    );
-    if (ok !== 1) throw new ReservationLostError(r.job.id);
+    const [held] = await this.deleteMany([r]);
+    if (held !== undefined) throw new ReservationLostError(held);
+  }
+
+  async deleteMany(rs: readonly Reservation[]): Promise<string[]> {
+    if (rs.length === 0) return [];
+    const args: string[] = [this.jobPrefix];
+    for (const r of rs) args.push(r.job.id, r.token);
+    const held = await deleteScript.run(this.redis, [this.ready, this.delayed, this.reserved], args);
+    return (held as string[]).map(String);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -127,9 +149,20 @@ export class RedisMessageQueue implements MessageQueue {
     return Number(await depthScript.run(this.redis, [this.ready, this.delayed, this.reserved], []));
   }
 
+  async backlog(): Promise<QueueBacklog> {
+    const [ready, delayed, age] = (await backlogScript.run(
+      this.redis,
+      [this.ready, this.delayed, this.reserved],
+      [this.jobPrefix],
+    )) as [number, number, number];
+    return { ready: Number(ready), delayed: Number(delayed), oldestReadyAgeMs: Number(age) };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Pushes already accepted are written before the connection goes.
+    await this.pushes.idle();
     if (this.owned) await this.redis.quit();
   }
 }

@@ -1,22 +1,29 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { DialectKind } from '../../datastore/index.js';
+import { type DialectKind, sql } from '../../datastore/index.js';
 import type { QueueDatabase } from './schema.js';
 
 const MYSQL_ATTEMPTS = 3;
 /** ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT: InnoDB rolled the transaction back; try again. */
 const MYSQL_RETRYABLE = new Set([1213, 1205]);
 
-/** A claimed row: the reservation is already written. */
+/** A claimed row: the reservation is already written, its token is `tokenPrefix + seq`. */
 export interface ClaimedRow {
   id: string;
   priority: number;
   reservations: number;
+  token: string;
 }
 
 export interface Claim {
   now: number;
   reservedUntil: number;
-  token: string;
+  /**
+   * Each claimed row's token is this prefix followed by its seq: one random prefix per claim,
+   * yet every reservation has a token of its own, so a stale one never matches a newer
+   * reservation of the same job nor a sibling of its batch.
+   */
+  tokenPrefix: string;
+  max: number;
 }
 
 /** Visible: due, and never reserved or its reservation has run out. */
@@ -29,69 +36,79 @@ export function visibleAt(now: number) {
 }
 
 /**
- * Takes the head of the queue (highest priority, then push order) atomically:
- * - SQLite: one `UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING`; SQLite has one writer.
+ * Takes up to `max` jobs from the head of the queue (highest priority, then push order)
+ * atomically, and returns them in that order:
+ * - SQLite: one `UPDATE … WHERE id IN (SELECT … LIMIT max) RETURNING`; SQLite has one writer.
  * - PostgreSQL: the same with `FOR UPDATE SKIP LOCKED` in the subquery, so concurrent reservers
- *   pass over each other's rows instead of waiting or taking the same one.
- * - MySQL/MariaDB: no `UPDATE … RETURNING`, so `SELECT … FOR UPDATE SKIP LOCKED` then `UPDATE` in a
- *   READ COMMITTED transaction (no gap locks to hold up concurrent pushes).
+ *   pass over each other's rows instead of waiting or taking the same ones. The ids are matched
+ *   with `= ANY(ARRAY(…))`, an init plan run once: under `IN`, a recheck after a concurrent update
+ *   may run the locking subquery again and claim more than `max` rows.
+ * - MySQL/MariaDB: no `UPDATE … RETURNING`, so `SELECT … FOR UPDATE SKIP LOCKED` then one `UPDATE`
+ *   in a READ COMMITTED transaction (no gap locks to hold up concurrent pushes).
  */
-export async function claimNext(
+export async function claimMany(
   db: Kysely<QueueDatabase>,
   kind: DialectKind,
   claim: Claim,
-): Promise<ClaimedRow | undefined> {
+): Promise<ClaimedRow[]> {
   if (kind === 'mysql') return claimMysql(db, claim);
-  const row = await db
+  const head = db
+    .selectFrom('mq_jobs')
+    .select('id')
+    .where(visibleAt(claim.now))
+    .orderBy('priority', 'desc')
+    .orderBy('seq')
+    .limit(claim.max);
+  const rows = await db
     .updateTable('mq_jobs')
     .set((eb) => ({
-      token: claim.token,
+      token: sql<string>`cast(${claim.tokenPrefix} as text) || cast(seq as text)`,
       reserved_until: claim.reservedUntil,
       reservations: eb('reservations', '+', 1),
     }))
-    .where('id', '=', (eb) => {
-      const head = eb
-        .selectFrom('mq_jobs')
-        .select('id')
-        .where(visibleAt(claim.now))
-        .orderBy('priority', 'desc')
-        .orderBy('seq')
-        .limit(1);
-      return kind === 'postgres' ? head.forUpdate().skipLocked() : head;
-    })
-    .returning(['id', 'priority', 'reservations'])
-    .executeTakeFirst();
-  return row && toClaimed(row);
+    .where((eb) =>
+      kind === 'postgres'
+        ? eb('id', '=', sql<string>`any(array(${head.forUpdate().skipLocked()}))`)
+        : eb('id', 'in', head),
+    )
+    .returning(['id', 'priority', 'reservations', 'seq'])
+    .execute();
+  return inQueueOrder(rows, claim.tokenPrefix);
 }
 
-async function claimMysql(db: Kysely<QueueDatabase>, claim: Claim): Promise<ClaimedRow | undefined> {
+async function claimMysql(db: Kysely<QueueDatabase>, claim: Claim): Promise<ClaimedRow[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db
         .transaction()
         .setIsolationLevel('read committed')
         .execute(async (tx) => {
-          const row = await tx
+          const rows = await tx
             .selectFrom('mq_jobs')
-            .select(['id', 'priority', 'reservations'])
+            .select(['id', 'priority', 'reservations', 'seq'])
             .where(visibleAt(claim.now))
             .orderBy('priority', 'desc')
             .orderBy('seq')
-            .limit(1)
+            .limit(claim.max)
             .forUpdate()
             .skipLocked()
-            .executeTakeFirst();
-          if (!row) return undefined;
+            .execute();
+          if (rows.length === 0) return [];
           await tx
             .updateTable('mq_jobs')
-            .set({
-              token: claim.token,
+            .set((eb) => ({
+              token: sql<string>`concat(${claim.tokenPrefix}, seq)`,
               reserved_until: claim.reservedUntil,
-              reservations: row.reservations + 1,
-            })
-            .where('id', '=', row.id)
+              reservations: eb('reservations', '+', 1),
+            }))
+            .where(
+              'id',
+              'in',
+              rows.map((r) => r.id),
+            )
             .execute();
-          return toClaimed({ ...row, reservations: row.reservations + 1 });
+          const claimed = rows.map((r) => ({ ...r, reservations: Number(r.reservations) + 1 }));
+          return inQueueOrder(claimed, claim.tokenPrefix);
         });
     } catch (err) {
       const errno = (err as { errno?: number }).errno;
@@ -100,10 +117,22 @@ async function claimMysql(db: Kysely<QueueDatabase>, claim: Claim): Promise<Clai
   }
 }
 
-function toClaimed(row: {
+type RawRow = {
   id: string;
   priority: number | string;
   reservations: number | string;
-}): ClaimedRow {
-  return { id: row.id, priority: Number(row.priority), reservations: Number(row.reservations) };
+  seq: number | string;
+};
+
+/** `RETURNING` rows come in no particular order. */
+function inQueueOrder(rows: RawRow[], tokenPrefix: string): ClaimedRow[] {
+  return rows
+    .map((r) => ({ row: r, priority: Number(r.priority), seq: Number(r.seq) }))
+    .sort((a, b) => b.priority - a.priority || a.seq - b.seq)
+    .map(({ row, priority }) => ({
+      id: row.id,
+      priority,
+      reservations: Number(row.reservations),
+      token: `${tokenPrefix}${row.seq}`,
+    }));
 }

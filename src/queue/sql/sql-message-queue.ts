@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, sql } from '../../datastore/index.js';
 import { createDialect, type DbTarget, type DialectKind, runMigrations } from '../../datastore/index.js';
-import { checkPush, checkVisibility } from '../checks.js';
-import type { MessageQueue, QueueJob, Reservation } from '../message-queue.js';
+import { checkMax, checkPush, checkVisibility } from '../checks.js';
+import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';
+import { TurnBatch } from '../turn-batch.js';
+import { readBacklog } from './backlog.js';
 import { QueueMigrationLockTable, QueueMigrationTable, queueMigrationProvider } from './migrations.js';
-import { claimNext } from './reserve.js';
+import { claimMany } from './reserve.js';
 import type { QueueDatabase } from './schema.js';
+
+/** Rows per push `INSERT` (SQLite binds at most 32766 parameters). */
+const PUSH_BATCH = 500;
+
+type NewJob = { id: string; priority: number; available_at: number; reservations: number };
 
 export interface SqlMessageQueueOptions {
   /** Epoch ms; every process sharing the table should agree on it. Default `Date.now`. */
@@ -59,27 +66,41 @@ export class SqlMessageQueue implements MessageQueue {
     return new SqlMessageQueue(db, target.kind, true, options);
   }
 
+  /** Pushes of one turn go in one multi-row `INSERT`, in the order they were made. */
   async push(job: QueueJob, delayMs = 0): Promise<void> {
     checkPush(job, delayMs);
-    const row = {
+    await this.pushes.add({
       id: job.id,
       priority: job.priority,
       available_at: this.now() + Math.ceil(delayMs),
       reservations: 0,
-    };
+    });
+  }
+
+  private readonly pushes = new TurnBatch<NewJob>((rows) => this.insert(rows), PUSH_BATCH);
+
+  private async insert(all: NewJob[]): Promise<void> {
+    // The first push of an id wins, as it would one statement at a time.
+    const seen = new Set<string>();
+    const rows = all.filter((r) => !seen.has(r.id) && seen.add(r.id));
     switch (this.kind) {
       case 'sqlite':
-        // One writer at a time, so max + 1 is a push order; the unique index on seq serves max.
+        // One writer at a time, so max + n is a push order; the unique index on seq serves max.
         await this.db
           .insertInto('mq_jobs')
-          .values({ ...row, seq: sql<number>`(select coalesce(max(seq), 0) + 1 from mq_jobs)` })
+          .values(
+            rows.map((r, i) => ({
+              ...r,
+              seq: sql<number>`(select coalesce(max(seq), 0) + ${i + 1} from mq_jobs)`,
+            })),
+          )
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         return;
       case 'postgres':
         await this.db
           .insertInto('mq_jobs')
-          .values(row)
+          .values(rows)
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         return;
@@ -87,7 +108,7 @@ export class SqlMessageQueue implements MessageQueue {
         // Not INSERT IGNORE, which would also turn other errors into warnings.
         await this.db
           .insertInto('mq_jobs')
-          .values(row)
+          .values(rows)
           .onDuplicateKeyUpdate((eb) => ({ id: eb.ref('id') }))
           .execute();
         return;
@@ -95,16 +116,24 @@ export class SqlMessageQueue implements MessageQueue {
   }
 
   async reserve(visibilityMs: number): Promise<Reservation | undefined> {
+    return (await this.reserveMany(1, visibilityMs))[0];
+  }
+
+  async reserveMany(max: number, visibilityMs: number): Promise<Reservation[]> {
+    checkMax(max);
     checkVisibility(visibilityMs);
     const now = this.now();
-    const token = randomUUID();
-    const row = await claimNext(this.db, this.kind, {
+    const rows = await claimMany(this.db, this.kind, {
       now,
       reservedUntil: now + Math.ceil(visibilityMs),
-      token,
+      tokenPrefix: `${randomUUID()}.`,
+      max,
     });
-    if (!row) return undefined;
-    return { job: { id: row.id, priority: row.priority }, token, reservations: row.reservations };
+    return rows.map((row) => ({
+      job: { id: row.id, priority: row.priority },
+      token: row.token,
+      reservations: row.reservations,
+    }));
   }
 
   async extend(r: Reservation, visibilityMs: number): Promise<boolean> {
@@ -119,18 +148,31 @@ export class SqlMessageQueue implements MessageQueue {
   }
 
   async delete(r: Reservation): Promise<void> {
+    const [held] = await this.deleteMany([r]);
+    if (held !== undefined) throw new ReservationLostError(held);
+  }
+
+  /**
+   * One `DELETE` of the rows whose token still matches; only when some were not deleted, one
+   * `SELECT` of those ids: any left are held by a newer reservation (the others are gone).
+   */
+  async deleteMany(rs: readonly Reservation[]): Promise<string[]> {
+    if (rs.length === 0) return [];
     const result = await this.db
       .deleteFrom('mq_jobs')
-      .where('id', '=', r.job.id)
-      .where('token', '=', r.token)
+      .where((eb) => eb.or(rs.map((r) => eb.and([eb('id', '=', r.job.id), eb('token', '=', r.token)]))))
       .executeTakeFirst();
-    if (result.numDeletedRows > 0n) return;
-    const held = await this.db
+    if (result.numDeletedRows >= BigInt(rs.length)) return [];
+    const left = await this.db
       .selectFrom('mq_jobs')
       .select('id')
-      .where('id', '=', r.job.id)
-      .executeTakeFirst();
-    if (held) throw new ReservationLostError(r.job.id);
+      .where(
+        'id',
+        'in',
+        rs.map((r) => r.job.id),
+      )
+      .execute();
+    return left.map((row) => row.id);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -148,9 +190,15 @@ export class SqlMessageQueue implements MessageQueue {
     return Number(row.n);
   }
 
+  async backlog(): Promise<QueueBacklog> {
+    return readBacklog(this.db, this.now());
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Pushes already accepted are written before the connection goes.
+    await this.pushes.idle();
     if (this.owned) await this.db.destroy();
   }
 }
