@@ -25,16 +25,17 @@ export function dockerCheck(ping: () => Promise<unknown>): ReadinessCheck {
 }
 
 /**
- * The async backlog is not older than `maxAgeSecs`: older means async calls arrive faster than
- * this node (or cluster) runs them, which only more runners or capacity fix.
+ * The queue answers, and its backlog is not older than `maxAgeSecs` (0 = any age): older means
+ * async calls arrive faster than this node (or cluster) runs them, which only more runners or
+ * capacity fix.
  */
-export function asyncBacklogCheck(queue: Pick<MessageQueue, 'backlog'>, maxAgeSecs: number): ReadinessCheck {
+export function queueCheck(queue: Pick<MessageQueue, 'backlog'>, maxAgeSecs: number): ReadinessCheck {
   return {
-    name: 'async_backlog',
+    name: 'queue',
     check: async () => {
       const b = await queue.backlog();
       const ageSecs = b.oldestReadyAgeMs / 1000;
-      if (ageSecs <= maxAgeSecs) return undefined;
+      if (maxAgeSecs <= 0 || ageSecs <= maxAgeSecs) return undefined;
       return (
         `the oldest of ${b.ready} queued async calls has waited ${ageSecs.toFixed(0)} s ` +
         `(FNODE_READY_MAX_QUEUE_AGE_SECS is ${maxAgeSecs}): add runner nodes or memory`

@@ -22,7 +22,7 @@ import { buildServer, healthRoutes, type ReadinessCheck } from '../server/index.
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
-import { asyncBacklogCheck, datastoreCheck, dockerCheck } from './readiness.js';
+import { queueCheck, datastoreCheck, dockerCheck } from './readiness.js';
 import { v1Plugins } from './v1-wiring.js';
 import { version } from './version.js';
 
@@ -184,8 +184,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
 
   const readiness: ReadinessCheck[] = [datastoreCheck(store)];
   if (docker) readiness.push(dockerCheck(() => docker.ping()));
-  if (queue && config.async.readyMaxQueueAgeSecs > 0)
-    readiness.push(asyncBacklogCheck(queue, config.async.readyMaxQueueAgeSecs));
+  if (queue) readiness.push(queueCheck(queue, config.async.readyMaxQueueAgeSecs));
   const server = await buildServer({
     datastore,
     logger,

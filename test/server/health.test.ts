@@ -21,7 +21,7 @@ describe('health routes', { skip: !docker && 'Docker is not reachable' }, () => 
       assert.equal(ready.status, 200);
       assert.deepEqual(ready.json<Ready>(), {
         status: 'ok',
-        checks: { datastore: { ok: true }, docker: { ok: true }, async_backlog: { ok: true } },
+        checks: { datastore: { ok: true }, docker: { ok: true }, queue: { ok: true } },
       });
     } finally {
       await fnode.stop();
@@ -46,9 +46,9 @@ describe('health routes', { skip: !docker && 'Docker is not reachable' }, () => 
       });
       assert.equal(ready.status, 'unavailable');
       assert.equal(ready.checks['datastore']?.ok, true);
-      assert.equal(ready.checks['async_backlog']?.ok, false);
+      assert.equal(ready.checks['queue']?.ok, false);
       assert.match(
-        ready.checks['async_backlog']?.detail ?? '',
+        ready.checks['queue']?.detail ?? '',
         /oldest of 3 queued async calls has waited \d+ s/,
       );
       const metrics = (await http(fnode.url, 'GET', '/metrics')).text;
