@@ -138,6 +138,26 @@ describe('agent capacity and container lifecycle', { skip: !docker && 'Docker is
     }
   });
 
+  it("a second server on the same Docker host, even with the same tag, leaves the first one's containers alone", async () => {
+    const first = await startTestFnode();
+    try {
+      const { fnId } = await createFn(first.url, 'fnode-test/hello');
+      assert.equal((await http(first.url, 'POST', `/invoke/${fnId}`, '{}')).status, 200);
+      const before = containersOf(first.tag);
+      assert.equal(before.length, 1);
+      const second = await startTestFnode({ FN_CONTAINER_LABEL_TAG: first.tag });
+      try {
+        assert.deepEqual(containersOf(first.tag), before);
+        assert.equal((await http(first.url, 'POST', `/invoke/${fnId}`, '{}')).status, 200);
+        assert.equal(first.agent?.stats().containers, 1, 'the first server still has its hot container');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('removes containers that a killed previous run left behind when it starts', async () => {
     const tag = `fnode-test-leftover-${process.pid}`;
     const id = execFileSync(

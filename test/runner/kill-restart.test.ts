@@ -15,7 +15,7 @@ import {
   REDIS_URL,
   redisUnavailable,
 } from '../helpers/databases.js';
-import { createFn, dockerAvailable, http } from '../helpers/fnode.js';
+import { containersOf, createFn, dockerAvailable, http } from '../helpers/fnode.js';
 
 const docker = dockerAvailable();
 const CALLS = 300;
@@ -143,6 +143,7 @@ async function killAndRestart(backend: Backend): Promise<void> {
       if (done.length >= CALLS / 4 || Date.now() > killAt) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const killedContainers = containersOf(env.FN_CONTAINER_LABEL_TAG);
     child.kill('SIGKILL');
     await exited(child);
     await pushing;
@@ -163,6 +164,9 @@ async function killAndRestart(backend: Backend): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
       after = await readCalls(ds, accepted);
     }
+    // The killed server's containers are gone: the new one saw its owner lock refuse.
+    const left = containersOf(env.FN_CONTAINER_LABEL_TAG).filter((id) => killedContainers.includes(id));
+    assert.deepEqual(left, [], "the killed server's containers were removed at the restart");
     const notFinal = [...after.values()].filter((c) => !isFinalStatus(c.status));
     assert.deepEqual(
       notFinal.map((c) => `${c.id}:${c.status}`),

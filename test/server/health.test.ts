@@ -47,10 +47,7 @@ describe('health routes', { skip: !docker && 'Docker is not reachable' }, () => 
       assert.equal(ready.status, 'unavailable');
       assert.equal(ready.checks['datastore']?.ok, true);
       assert.equal(ready.checks['queue']?.ok, false);
-      assert.match(
-        ready.checks['queue']?.detail ?? '',
-        /oldest of 3 queued async calls has waited \d+ s/,
-      );
+      assert.match(ready.checks['queue']?.detail ?? '', /oldest of 3 queued async calls has waited \d+ s/);
       const metrics = (await http(fnode.url, 'GET', '/metrics')).text;
       assert.match(metrics, /^fnode_async_queued 3$/m);
       assert.match(metrics, /^fnode_queue_depth 3$/m);

@@ -386,10 +386,16 @@ describe('DockerDriver', { skip }, () => {
     assert.deepEqual(await c.exited, exit);
   });
 
-  test('removeLeftovers removes containers of another instance, not its own', async () => {
-    const other = new DockerDriver({ config, instanceId: randomUUID() });
+  test('removeLeftovers keeps the containers of a live server, whatever its tag, and removes those of one that is gone', async () => {
+    const lockDir = mkdtempSync(join(tmpdir(), 'fnode-owners-'));
+    const otherTag: AgentConfig = { ...config, containerLabelTag: `${config.containerLabelTag}-other` };
+    const other = new DockerDriver({ config: otherTag, instanceId: randomUUID(), lockDir });
     const theirs = await start({}, other);
     const ours = await start();
+    assert.equal(await driver.removeLeftovers(), 0, 'a live server keeps its containers');
+    assert.equal((await docker.getContainer(theirs.dockerId).inspect()).State.Running, true);
+    // The other server dies: its lock goes with it.
+    rmSync(lockDir, { recursive: true, force: true });
     assert.equal(await driver.removeLeftovers(), 1);
     assert.equal(existsSync(dirname(theirs.socketPath)), false, 'their iofs directory is removed too');
     assert.equal(existsSync(ours.socketPath), true);

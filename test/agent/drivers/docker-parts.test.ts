@@ -35,6 +35,7 @@ describe('createOptions', () => {
       spec: spec(),
       config,
       instanceId: 'I1',
+      ownerLabels: { 'fnode.owner-host': 'h1', 'fnode.owner-lock': '/tmp/fnode-owners/I1.sock' },
       iofsDir: '/x/iofs-1',
       network: 'none',
       swappiness: true,
@@ -43,7 +44,13 @@ describe('createOptions', () => {
     assert.ok(h);
     assert.equal(o.Image, 'fnode-test/hello');
     assert.deepEqual(o.Env, ['FN_FORMAT=http-stream', 'FOO=a=b']);
-    assert.deepEqual(o.Labels, { 'fnode.fn_id': 'F1', 'fnode.instance': 'I1', 'fnode.tag': 'tag1' });
+    assert.deepEqual(o.Labels, {
+      'fnode.fn_id': 'F1',
+      'fnode.instance': 'I1',
+      'fnode.tag': 'tag1',
+      'fnode.owner-host': 'h1',
+      'fnode.owner-lock': '/tmp/fnode-owners/I1.sock',
+    });
     assert.equal(o.User, '1000:1000');
     assert.equal(o.name, 'fnode-abc-123');
     assert.equal(h.Memory, 128 * 1024 * 1024);
@@ -75,6 +82,7 @@ describe('createOptions', () => {
       spec: spec({ cpus: 250, tmpfsSizeMB: 16 }),
       config,
       instanceId: 'I1',
+      ownerLabels: {},
       iofsDir: '/x',
       network: undefined,
       swappiness: false,
@@ -95,6 +103,7 @@ describe('createOptions', () => {
       spec: spec(),
       config: loose,
       instanceId: 'I',
+      ownerLabels: {},
       iofsDir: '/x',
       network: undefined,
       swappiness: true,
@@ -108,6 +117,7 @@ describe('createOptions', () => {
       spec: spec({ tmpfsSizeMB: 8 }),
       config: loose,
       instanceId: 'I',
+      ownerLabels: {},
       iofsDir: '/x',
       network: undefined,
       swappiness: true,
@@ -120,6 +130,7 @@ describe('createOptions', () => {
       spec: spec({ id: '../weird id', labels: { 'fnode.instance': 'forged' } }),
       config,
       instanceId: 'I1',
+      ownerLabels: {},
       iofsDir: '/x',
       network: undefined,
       swappiness: true,

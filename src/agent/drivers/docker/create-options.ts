@@ -26,6 +26,8 @@ export interface CreateOptionsInput {
   instanceId: string;
   /** Host path of the container's iofs directory. */
   iofsDir: string;
+  /** Labels naming the live server that owns the container (OwnerLock). */
+  ownerLabels: Record<string, string>;
   /** Network mode, or undefined for Docker's default. */
   network: string | undefined;
   /** False on engines that reject memory swappiness (cgroup v2). */
@@ -78,6 +80,7 @@ export function createOptions(input: CreateOptionsInput): Dockerode.ContainerCre
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     Labels: {
       ...spec.labels,
+      ...input.ownerLabels,
       [LABEL_INSTANCE]: input.instanceId,
       [LABEL_TAG]: config.containerLabelTag,
     },

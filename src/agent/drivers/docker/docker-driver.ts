@@ -14,6 +14,7 @@ import { loadDockerode } from './load-dockerode.js';
 import { makeIofsDir, removeIofsDir } from './iofs.js';
 import { type DriverLogger, silentLogger } from './logger.js';
 import { NetworkPicker } from './network-picker.js';
+import { LABEL_OWNER_LOCK, OwnerLock, ownerIsGone } from './owner-lock.js';
 import { SocketWait } from './socket-wait.js';
 import { startStdioContainer } from './stdio-container.js';
 import { StatsStream } from './stats-stream.js';
@@ -29,6 +30,8 @@ export interface DockerDriverOptions {
   pullTimeoutMs?: number;
   /** Bound on ping() (default 5 s). */
   pingTimeoutMs?: number;
+  /** Where this host's servers keep their owner locks (default: the system's temp dir). */
+  lockDir?: string;
   /** Seed 001: one Docker stats stream per container for per-call statistics (FNODE_CALL_STATS). */
   callStats?: boolean;
   /** Every raw sample of the stats streams (with `callStats`), e.g. for `fn_docker_stats_*`. */
@@ -53,8 +56,11 @@ export class DockerDriver implements Driver {
   private readonly onStatsSample: ((p: StatsPoint) => void) | undefined;
   private readonly live = new Set<DockerContainer>();
   private traits: Promise<EngineTraits> | undefined;
+  private lock: Promise<OwnerLock | undefined> | undefined;
+  private readonly lockDir: string | undefined;
 
   constructor(opts: DockerDriverOptions) {
+    this.lockDir = opts.lockDir;
     this.config = opts.config;
     this.instanceId = opts.instanceId;
     this.logger = opts.logger ?? silentLogger;
@@ -93,6 +99,7 @@ export class DockerDriver implements Driver {
     if (spec.stdio) return this.startStdio(spec, signal);
     signal?.throwIfAborted();
     const traits = await this.engineTraits();
+    const owner = await this.ownerLabels();
     const iofsDir = await makeIofsDir(this.config.iofsPath, spec.id);
     // Armed before the container exists, so the socket cannot appear unseen.
     const wait = new SocketWait(iofsDir, SOCKET_NAME);
@@ -102,7 +109,7 @@ export class DockerDriver implements Driver {
     let container: DockerContainer | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const opts = this.optionsFor(spec, traits, iofsDir, network);
+      const opts = this.optionsFor(spec, traits, owner, iofsDir, network);
       const handle = await this.create(opts, spec.image, signal);
       container = new DockerContainer({
         id: spec.id,
@@ -167,6 +174,7 @@ export class DockerDriver implements Driver {
   private optionsFor(
     spec: ContainerSpec,
     traits: EngineTraits,
+    ownerLabels: Record<string, string>,
     iofsDir: string,
     network: string | undefined,
   ) {
@@ -174,6 +182,7 @@ export class DockerDriver implements Driver {
       spec,
       config: this.config,
       instanceId: this.instanceId,
+      ownerLabels,
       iofsDir,
       network,
       swappiness: traits.swappiness,
@@ -191,11 +200,12 @@ export class DockerDriver implements Driver {
   /** [V1] legacy formats: stdin attached, no socket (stdio-container.ts). */
   private async startStdio(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     const traits = await this.engineTraits();
+    const owner = await this.ownerLabels();
     return startStdioContainer(
       {
         logger: this.logger,
         iofsBase: this.config.iofsPath,
-        options: (iofsDir, network) => this.optionsFor(spec, traits, iofsDir, network),
+        options: (iofsDir, network) => this.optionsFor(spec, traits, owner, iofsDir, network),
         create: (opts) => this.create(opts, spec.image, signal),
         acquireNetwork: () => this.networks.acquire(),
         releaseNetwork: (n) => this.networks.release(n),
@@ -209,14 +219,25 @@ export class DockerDriver implements Driver {
     );
   }
 
+  /**
+   * Removes the containers of servers that are gone, whatever their tag: a server of this host
+   * whose owner lock refuses (it crashed, or stopped without cleaning up). Those of live servers,
+   * and of servers of other hosts sharing the engine, stay. Containers from before owner locks
+   * are removed under this server's own tag, as before.
+   */
   async removeLeftovers(): Promise<number> {
-    const list = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL_TAG}=${this.config.containerLabelTag}`] },
-    });
+    await this.ownerLabels();
+    const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_INSTANCE] } });
     const others = list.filter((c) => c.Labels?.[LABEL_INSTANCE] !== this.instanceId);
+    const gone = await Promise.all(
+      others.map(async (c) =>
+        c.Labels?.[LABEL_OWNER_LOCK] === undefined
+          ? c.Labels?.[LABEL_TAG] === this.config.containerLabelTag
+          : ownerIsGone(c.Labels),
+      ),
+    );
     const results = await Promise.all(
-      others.map(async (c) => {
+      others.filter((_, i) => gone[i]).map(async (c) => {
         try {
           await this.docker.getContainer(c.Id).remove({ force: true, v: true });
         } catch (err) {
@@ -236,13 +257,25 @@ export class DockerDriver implements Driver {
     return results.reduce<number>((a, b) => a + b, 0);
   }
 
-  /** Removes the containers this driver started that are still there. */
+  /** Removes the containers this driver started that are still there, then its owner lock. */
   async close(): Promise<void> {
     await Promise.all(
       [...this.live].map((c) =>
         c.remove().catch((err: unknown) => this.logger.warn({ err, container: c.id }, 'removal failed')),
       ),
     );
+    const lock = await this.lock;
+    this.lock = undefined;
+    await lock?.release().catch(() => {});
+  }
+
+  /** The labels that tie a container to this live server; none when no lock could be taken. */
+  private async ownerLabels(): Promise<Record<string, string>> {
+    this.lock ??= OwnerLock.acquire(this.instanceId, this.lockDir).catch((err: unknown) => {
+      this.logger.warn({ err }, 'no owner lock: other servers cannot tell this one is alive');
+      return undefined;
+    });
+    return (await this.lock)?.labels() ?? {};
   }
 
   /** Creates the container; a missing image is pulled once, then the create is tried again. */
