@@ -128,7 +128,11 @@ export class Agent {
       throw err;
     } finally {
       this.inflight--;
-      if (this.inflight === 0) this.drained?.();
+      if (this.inflight === 0 && this.drained) {
+        const drained = this.drained;
+        this.drained = undefined;
+        drained();
+      }
     }
   }
 
@@ -183,8 +187,37 @@ export class Agent {
     return slots + Math.floor(free / Math.max(1, bytes));
   }
 
-  /** Stops taking calls, lets running calls finish, then removes every container it started. */
-  async close(): Promise<void> {
+  /**
+   * Gives back the async calls still waiting for a container (their submit rejects with
+   * CallTimeoutServerBusy before they start, and the runner puts them back in the queue).
+   */
+  handBackBackground(): void {
+    for (const q of this.queues.values()) {
+      for (const w of q.waiters.filter((x) => x.call.background)) {
+        q.removeWaiter(w);
+        clearTimeout(w.timer);
+        w.reject(Errors.CallTimeoutServerBusy.copy());
+      }
+    }
+  }
+
+  /** Resolves once no call is in the agent. */
+  idle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const prev = this.drained;
+      this.drained = () => {
+        prev?.();
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Stops taking calls, lets running calls finish (for at most `graceMs`), then removes every
+   * container it started; calls still running then fail.
+   */
+  async close(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.closing = true;
     this.startWaiting.clear();
     this.warm.close();
@@ -196,7 +229,14 @@ export class Agent {
         w.reject(Errors.CallTimeoutServerBusy.copy());
       }
     }
-    if (this.inflight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        if (Number.isFinite(graceMs)) timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     const all: Promise<void>[] = [];
     for (const q of this.queues.values()) for (const hc of q.all) all.push(this.retire(q, hc));

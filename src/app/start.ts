@@ -5,6 +5,7 @@ import { Agent } from '../agent/index.js';
 import { DockerDriver } from '../agent/drivers/docker/index.js';
 import type { Config } from '../config/index.js';
 import { createDatastore, type Datastore } from '../datastore/index.js';
+import { Errors } from '../models/index.js';
 import {
   asyncRoutes,
   CallRecorder,
@@ -18,7 +19,7 @@ import {
 } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, CallPruner, reconcileQueue } from '../runner/index.js';
-import { buildServer, healthRoutes, type ReadinessCheck } from '../server/index.js';
+import { buildServer, healthRoutes, type ReadinessCheck, sendApiError } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
@@ -90,6 +91,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   let recorder: CallRecorder | undefined;
   let queue: MessageQueue | undefined;
   let runner: AsyncRunner | undefined;
+  let executor: CallExecutor | undefined;
   let asyncCalls: AsyncCalls | undefined;
   // Issue 6: metrics, per-call stats, syslog, traces (gauges read the agent and queue at scrape).
   const telemetry = await createTelemetry({
@@ -159,20 +161,21 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     const runnerAgent = agent;
     const onError = (err: unknown, context: string, callId?: string) =>
       logger.error({ err, ...(callId ? { call_id: callId } : {}) }, `async runner: ${context} failed`);
+    executor = new CallExecutor({
+      datastore: telemetry.store(store),
+      queue,
+      agent,
+      resolveRoute: routeResolver(store),
+      lookup: cache,
+      calls: asyncCalls,
+      leaseMs: config.async.leaseMsecs,
+      maxResponseBytes: config.async.maxResponseBytes,
+      maxLogSizeBytes: config.agent.maxLogSizeBytes,
+      onError,
+    });
     runner = new AsyncRunner({
       queue,
-      executor: new CallExecutor({
-        datastore: telemetry.store(store),
-        queue,
-        agent,
-        resolveRoute: routeResolver(store),
-        lookup: cache,
-        calls: asyncCalls,
-        leaseMs: config.async.leaseMsecs,
-        maxResponseBytes: config.async.maxResponseBytes,
-        maxLogSizeBytes: config.agent.maxLogSizeBytes,
-        onError,
-      }),
+      executor,
       room: () => runnerAgent.roomFor(128 * 1024 * 1024),
       concurrency: config.async.concurrency,
       pollMs: config.async.pollMsecs,
@@ -226,6 +229,11 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       ...(asyncCalls ? [{ plugin: asyncRoutes, options: { datastore, calls: asyncCalls } }] : []),
     ],
   });
+  // While shutting down, a new request gets Fn's error shape and a hint, not a half-closed server.
+  let draining = false;
+  server.addHook('onRequest', async (_req, reply) => {
+    if (draining) return sendApiError(reply, Errors.ServerShuttingDown.copy());
+  });
   const url = await server.listen({ port: config.port, host });
   await warmPools?.sync();
   if (runner && asyncCalls) {
@@ -245,10 +253,24 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // Seed 004's order: no new work, the running calls end (within the grace), then the rest.
+      draining = true;
+      await runner?.stopTaking();
+      agent?.handBackBackground();
+      const graceMs = config.shutdownGraceSecs * 1000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([runner?.drained(), agent?.idle()]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      executor?.abandon();
       await server.close();
-      await runner?.close();
       warmPools?.close();
-      await agent?.close();
+      await agent?.close(0);
+      await runner?.drained();
       await recorder?.flush();
       await queue?.close();
       await pruner.close();

@@ -19,6 +19,8 @@ export interface Config {
    * created (FNODE_CALL_RETENTION_SECS, default 7 days); 0 keeps them forever.
    */
   readonly callRetentionSecs: number;
+  /** On SIGTERM/SIGINT: how long running calls may take to finish before the server exits anyway. */
+  readonly shutdownGraceSecs: number;
   readonly agent: AgentConfig;
   readonly async: AsyncConfig;
   readonly telemetry: TelemetryConfig;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', 0),
     dataDir,
     callRetentionSecs: int(env, 'FNODE_CALL_RETENTION_SECS', 7 * 86_400),
+    shutdownGraceSecs: int(env, 'FNODE_SHUTDOWN_GRACE_SECS', 30),
     agent: {
       dockerNetworks: (read(env, 'FN_DOCKER_NETWORKS') ?? '').split(/\s+/).filter(Boolean),
       maxTotalMemoryBytes: maxMem > 0 ? Math.min(maxMem, defaultMemory()) : defaultMemory(),

@@ -27,6 +27,9 @@ export const Errors = {
   ClientCancel: e(444, 'Client cancelled context'),
   CallTimeout: e(504, 'Timed out'),
   CallTimeoutServerBusy: e(503, 'Timed out - server too busy', { 'Retry-After': '15' }),
+  ServerShuttingDown: e(503, 'Server is shutting down: retry on another node or after its restart', {
+    'Retry-After': '5',
+  }),
   UnsupportedMediaType: e(415, 'Content Type not supported'),
   MissingID: e(400, 'Missing ID'),
   MissingAppID: e(400, 'Missing App ID'),

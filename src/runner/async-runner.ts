@@ -54,12 +54,22 @@ export class AsyncRunner {
     return this.inflight.size;
   }
 
-  /** Stops reserving, then waits for the calls already taken. */
-  async close(): Promise<void> {
+  /** Stops reserving: a call due from now on stays in the queue for another node or the next start. */
+  async stopTaking(): Promise<void> {
     this.stopped = true;
     this.wake();
     await this.loop;
+  }
+
+  /** Resolves once every call taken has ended. */
+  async drained(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Stops reserving, then waits for the calls already taken. */
+  async close(): Promise<void> {
+    await this.stopTaking();
+    await this.drained();
   }
 
   /** How many calls to reserve now. */

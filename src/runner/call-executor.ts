@@ -57,9 +57,19 @@ export type ExecutionResult = 'done' | 'postponed';
  */
 export class CallExecutor {
   private readonly writes: CallWrites;
+  private abandoned = false;
 
   constructor(private readonly opts: CallExecutorOptions) {
     this.writes = new CallWrites(opts.datastore, opts.queue);
+  }
+
+  /**
+   * The server stops before its calls end: a call that ends from now on (its container removed)
+   * records nothing, and its reservation runs out, so it runs again on another node or after
+   * the restart, as after a crash.
+   */
+  abandon(): void {
+    this.abandoned = true;
   }
 
   /**
@@ -176,6 +186,7 @@ export class CallExecutor {
         completedAt: agentCall.completedAt ?? Date.now(),
       };
     }
+    if (this.abandoned && outcome.status === 'error') return 'done';
     if (agentCall.startedAt) outcome.startedAt = agentCall.startedAt;
     await agentCall.logsDone;
     if (agentCall.stats && agentCall.stats.length > 0) outcome.stats = agentCall.stats;

@@ -50,4 +50,38 @@ describe('`fnode start` (what `npm start` runs)', () => {
     assert.equal(await exited, 0, 'SIGTERM shuts down cleanly');
     child = undefined;
   });
+
+  it('`npm start` passes SIGTERM on to the server: nothing is left serving on the port', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: resolve('.'),
+      env: {
+        ...process.env,
+        FN_PORT: String(port),
+        FNODE_DATA_DIR: join(cwd, 'npm-data'),
+        FN_LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await eventually(
+        async () => (await http(base, 'GET', '/version').catch(() => undefined))?.status === 200 || undefined,
+        20_000,
+      );
+      const exited = new Promise<number | null>((r) => npm.once('exit', (code) => r(code)));
+      npm.kill('SIGTERM');
+      await exited;
+      await eventually(
+        async () =>
+          (await http(base, 'GET', '/version').then(
+            () => false,
+            () => true,
+          )) || undefined,
+        20_000,
+      );
+    } finally {
+      npm.kill('SIGKILL');
+    }
+  });
 });

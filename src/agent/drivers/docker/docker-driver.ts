@@ -237,22 +237,24 @@ export class DockerDriver implements Driver {
       ),
     );
     const results = await Promise.all(
-      others.filter((_, i) => gone[i]).map(async (c) => {
-        try {
-          await this.docker.getContainer(c.Id).remove({ force: true, v: true });
-        } catch (err) {
-          if (!isGoneOrRemoving(err)) {
-            this.logger.warn({ err, container: c.Id }, 'cannot remove leftover container');
-            return 0;
+      others
+        .filter((_, i) => gone[i])
+        .map(async (c) => {
+          try {
+            await this.docker.getContainer(c.Id).remove({ force: true, v: true });
+          } catch (err) {
+            if (!isGoneOrRemoving(err)) {
+              this.logger.warn({ err, container: c.Id }, 'cannot remove leftover container');
+              return 0;
+            }
           }
-        }
-        for (const m of c.Mounts ?? []) {
-          if (m.Destination === IOFS_MOUNT && this.isOurIofsDir(m.Source)) {
-            await removeIofsDir(m.Source).catch(() => {});
+          for (const m of c.Mounts ?? []) {
+            if (m.Destination === IOFS_MOUNT && this.isOurIofsDir(m.Source)) {
+              await removeIofsDir(m.Source).catch(() => {});
+            }
           }
-        }
-        return 1;
-      }),
+          return 1;
+        }),
     );
     return results.reduce<number>((a, b) => a + b, 0);
   }
