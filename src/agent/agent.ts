@@ -115,6 +115,7 @@ export class Agent {
       const q = this.queueFor(call.spec);
       let hc = q.protocol.oneShot ? undefined : q.takeFree();
       if (!hc) {
+        if (!call.background && this.lineIsFull(q)) throw Errors.CallTimeoutServerBusy.copy();
         const since = Date.now();
         hc = await this.waitForContainer(q, call);
         // An async call's timeout is the function's: its wait in line does not count.
@@ -282,6 +283,15 @@ export class Agent {
       if (q.protocol.oneShot || q.all.size + q.starting === 0) this.launchNeeded(q);
       else this.armLaunchTimer(q);
     });
+  }
+
+  /** Overload: the sync calls waiting for `q` are already at FNODE_MAX_WAITING_CALLS. */
+  private lineIsFull(q: SlotQueue): boolean {
+    const bound = this.opts.config.maxWaitingCalls;
+    if (bound <= 0 || q.waiters.length < bound) return false;
+    let sync = 0;
+    for (const w of q.waiters) if (!w.call.background) sync++;
+    return sync >= bound;
   }
 
   /** Asks the launch policy again once the oldest waiting call has waited its fn's patience. */

@@ -78,6 +78,12 @@ export interface AgentConfig {
    */
   readonly maxStartingContainers: number;
   /**
+   * Sync calls that may wait for one fn's containers (or for memory to start one); more are
+   * refused at once with Fn's 503 `Timed out - server too busy` rather than left to pile up
+   * until their timeouts. 0 = no bound.
+   */
+  readonly maxWaitingCalls: number;
+  /**
    * Each call's log gets exactly the lines it wrote, through a marker written into the
    * container's output at every call's end. Off by default: the markers cost about 0.3 ms of
    * Docker's work a call, and Fn itself attributes lines by when they arrive.
@@ -158,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       hotPollMsecs: int(env, 'FN_HOT_POLL_MSECS', 200, 1),
       launchGraceMsecs: int(env, 'FNODE_LAUNCH_GRACE_MSECS', 50),
       maxStartingContainers: int(env, 'FNODE_MAX_STARTING_CONTAINERS', 2 * availableParallelism(), 1),
+      maxWaitingCalls: int(env, 'FNODE_MAX_WAITING_CALLS', 512),
       exactCallLogs: bool(env, 'FNODE_EXACT_CALL_LOGS'),
       maxResponseSize: int(env, 'FN_MAX_RESPONSE_SIZE', 0),
       maxLogSizeBytes: int(env, 'FN_MAX_LOG_SIZE_BYTES', 1024 * 1024),
