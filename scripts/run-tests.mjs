@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs every test file under test/ (or those given) with Node's built-in runner through tsx,
-// and ends with a `N passed, N failed` line for CI.
+// and ends with a `N passed, N failed` line for CI. Files under test/faults/ stop and start
+// shared services (Docker, PostgreSQL, Redis): they run after the others, one at a time.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 function find(dir) {
   const out = [];
@@ -16,25 +17,45 @@ function find(dir) {
   return out;
 }
 
+/** Runs `files` in one `node --test`; resolves its exit code and its pass/fail counts. */
+function run(files, concurrency) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+    );
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (code) => {
+      const p = /ℹ pass (\d+)/.exec(tail);
+      const f = /ℹ fail (\d+)/.exec(tail);
+      resolve({
+        code: code ?? 1,
+        pass: p ? Number(p[1]) : 0,
+        fail: f ? Number(f[1]) : code === 0 ? 0 : 1,
+      });
+    });
+  });
+}
+
 const files = process.argv.length > 2 ? process.argv.slice(2) : find('test').sort();
-const concurrency = process.env.FNODE_TEST_CONCURRENCY ?? '2';
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
-);
+const isFault = (f) => f.split(sep).includes('faults');
+const phases = [
+  [files.filter((f) => !isFault(f)), process.env.FNODE_TEST_CONCURRENCY ?? '2'],
+  [files.filter(isFault), '1'],
+].filter(([fs]) => fs.length > 0);
 let pass = 0;
 let fail = 0;
-let tail = '';
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
-});
-child.on('close', (code) => {
-  const p = /ℹ pass (\d+)/.exec(tail);
-  const f = /ℹ fail (\d+)/.exec(tail);
-  pass = p ? Number(p[1]) : 0;
-  fail = f ? Number(f[1]) : code === 0 ? 0 : 1;
-  console.log(`${pass} passed, ${fail} failed`);
-  process.exit(code ?? 1);
-});
+let code = 0;
+for (const [fs, concurrency] of phases) {
+  const r = await run(fs, concurrency);
+  pass += r.pass;
+  fail += r.fail;
+  if (r.code !== 0) code = r.code;
+}
+console.log(`${pass} passed, ${fail} failed`);
+process.exit(code);

@@ -240,6 +240,14 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     const pushed = await reconcileQueue(store, asyncCalls);
     if (pushed > 0) logger.info({ pushed }, 'async calls re-pushed to the queue');
     runner.start();
+    // A queue server back from a restart may have lost its jobs: the datastore knows them.
+    const repush = asyncCalls;
+    queue?.onReconnect?.(() => {
+      reconcileQueue(store, repush).then(
+        (n) => logger.warn({ pushed: n }, 'queue reconnected: queued async calls pushed again'),
+        (err: unknown) => logger.error({ err }, 'queue reconnected: pushing queued calls again failed'),
+      );
+    });
   }
 
   // Issue 18: call history past its retention is removed in the background, on every node.

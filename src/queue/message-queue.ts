@@ -55,6 +55,12 @@ export interface MessageQueue {
   /** Jobs queued or delayed, not reserved. */
   depth(): Promise<number>;
   /**
+   * Calls `listener` whenever the queue's server is back after a lost connection, when it may
+   * have lost jobs (a Redis restarted without persistence): the caller pushes again what the
+   * datastore says is queued. Durable queues (SQL) never call it.
+   */
+  onReconnect?(listener: () => void): void;
+  /**
    * The backlog for metrics and readiness: jobs available now (not reserved), jobs waiting for
    * their delay, and how long the oldest available job has been available (ms; 0 when none).
    */

@@ -58,6 +58,8 @@ export type ExecutionResult = 'done' | 'postponed';
 export class CallExecutor {
   private readonly writes: CallWrites;
   private abandoned = false;
+  /** Calls this node runs now, by id. */
+  private readonly running = new Set<string>();
 
   constructor(private readonly opts: CallExecutorOptions) {
     this.writes = new CallWrites(opts.datastore, opts.queue);
@@ -96,10 +98,27 @@ export class CallExecutor {
     onPlaced: () => void,
   ): Promise<ExecutionResult> {
     // Seed 003's double-queue check: the datastore, not the queue, says whether a call is due.
-    if (!call || call.type !== ASYNC || isFinalStatus(call.status)) {
+    // A second job of a call this node runs (pushed again after the queue lost its jobs) goes.
+    if (!call || call.type !== ASYNC || isFinalStatus(call.status) || this.running.has(call.id)) {
       await this.ack(r);
       return 'done';
     }
+    // A call another node started within a lease is running there: its job came back only
+    // because the queue lost it. Looked at again once that node's lease would have run out.
+    const runningFor = call.status === 'running' ? Date.now() - Date.parse(call.started_at ?? '') : Number.NaN;
+    if (runningFor < this.opts.leaseMs) {
+      await this.opts.queue.extend(r, Math.max(300, this.opts.leaseMs - runningFor));
+      return 'done';
+    }
+    this.running.add(call.id);
+    try {
+      return await this.leased(r, call, onPlaced);
+    } finally {
+      this.running.delete(call.id);
+    }
+  }
+
+  private async leased(r: Reservation, call: Call, onPlaced: () => void): Promise<ExecutionResult> {
     // A short renewed lease rather than one as long as the call's timeout (up to an hour async):
     // the calls of a server that died run again within a lease.
     const leaseMs = this.opts.leaseMs;

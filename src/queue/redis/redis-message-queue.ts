@@ -54,6 +54,14 @@ export class RedisMessageQueue implements MessageQueue {
     this.jobPrefix = `${this.prefix}job:`;
   }
 
+  onReconnect(listener: () => void): void {
+    let connectedBefore = this.redis.status === 'ready';
+    this.redis.on('ready', () => {
+      if (connectedBefore) listener();
+      connectedBefore = true;
+    });
+  }
+
   /**
    * Connects to `redis://[user:pass@]host:port/db` (or `rediss://`), failing at once with an Error
    * when the server cannot be reached. `close()` ends the connection.
