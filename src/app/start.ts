@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 import { Agent } from '../agent/index.js';
 import { DockerDriver } from '../agent/drivers/docker/index.js';
 import type { Config } from '../config/index.js';
-import { createDatastore, type Datastore } from '../datastore/index.js';
+import { createDatastore, type Datastore, isDatastoreUnavailable } from '../datastore/index.js';
 import { Errors } from '../models/index.js';
 import {
   asyncRoutes,
@@ -141,6 +141,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     });
     recorder = new CallRecorder({
       store: telemetry.store(store),
+      isTransient: isDatastoreUnavailable,
       onError: (err, ids) =>
         logger.error(
           { err, ...(ids.length === 1 ? { call_id: ids[0] } : { call_ids: ids }) },

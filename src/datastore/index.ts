@@ -25,6 +25,8 @@ export type {
 } from './datastore.js';
 export { type DbTarget, parseDbUrl, type SqlHandle, sqlHandleOf };
 export { createDialect } from './sql/dialect.js';
+/** Whether a datastore error means the database is away for now (answer 503, retry later). */
+export { isUnavailable as isDatastoreUnavailable } from './sql/sql-errors.js';
 /** Kysely's values for the other SQL adapters: the one copy the datastore loads. */
 export { Kysely, sql } from './sql/kysely.js';
 export type { DialectKind } from './sql/schema.js';

@@ -14,7 +14,14 @@ export interface CallRecorderOptions {
   maxBatch?: number;
   /** A batch could not be written: the ids of its calls (for the log lines about them). */
   onError?: (err: unknown, callIds: string[]) => void;
+  /** Whether a write error means the store is away for now: such batches are written again later. */
+  isTransient?: (err: unknown) => boolean;
+  /** Records and logs kept in memory at most while the store is away (default 100,000). */
+  maxHeld?: number;
 }
+
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 15_000;
 
 /**
  * Writes call records and logs off the invoke path: calls are queued in memory and written in
@@ -31,22 +38,23 @@ export class CallRecorder {
   private readonly maxBatch: number;
   /** Date.now() of the last flush. */
   private lastFlush = 0;
+  /** While the store is away: the wait before the next try (0 when it is fine). */
+  private backoffMs = 0;
+  private readonly maxHeld: number;
 
   constructor(private readonly opts: CallRecorderOptions) {
     this.flushMs = opts.flushMs ?? 20;
     this.minIntervalMs = Math.max(this.flushMs, opts.minFlushIntervalMs ?? 100);
     this.maxBatch = opts.maxBatch ?? 500;
+    this.maxHeld = opts.maxHeld ?? 100_000;
   }
 
   record(call: Call, log?: string): void {
     this.calls.push(call);
     if (log !== undefined) this.logs.push({ callId: call.id, log });
-    if (this.calls.length >= this.maxBatch) void this.flush();
-    else if (!this.timer) {
-      const delay = Math.max(this.flushMs, this.lastFlush + this.minIntervalMs - Date.now());
-      this.timer = setTimeout(() => void this.flush(), delay);
-      this.timer.unref();
-    }
+    if (this.calls.length >= this.maxBatch && this.backoffMs === 0) void this.flush();
+    else
+      this.schedule(Math.max(this.flushMs, this.lastFlush + this.minIntervalMs - Date.now(), this.backoffMs));
   }
 
   /** Writes everything queued so far; resolves when it is stored. */
@@ -66,27 +74,45 @@ export class CallRecorder {
         logs,
         (l) => l.callId,
         (batch) => this.opts.store.insertLogs(batch),
+        (batch) => this.logs.unshift(...batch),
       );
       await this.attempt(
         calls,
         (c) => c.id,
         (batch) => this.opts.store.insertCalls(batch),
+        (batch) => this.calls.unshift(...batch),
       );
     });
     return this.writing;
   }
 
-  /** Writes a non-empty batch; a failure is reported with the batch's call ids, never thrown. */
+  /**
+   * Writes a non-empty batch; a failure is reported with the batch's call ids, never thrown. A
+   * batch the database could not take for being away goes back in line (the writes are upserts),
+   * up to `maxHeld` records in memory.
+   */
   private async attempt<T>(
     batch: T[],
     idOf: (item: T) => string,
     write: (batch: T[]) => Promise<void>,
+    requeue: (batch: T[]) => void,
   ): Promise<void> {
     if (batch.length === 0) return;
     try {
       await write(batch);
+      this.backoffMs = 0;
     } catch (err) {
       this.opts.onError?.(err, batch.map(idOf));
+      if (!this.opts.isTransient?.(err) || this.calls.length + this.logs.length >= this.maxHeld) return;
+      requeue(batch);
+      this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(FIRST_BACKOFF_MS, this.backoffMs * 2));
+      this.schedule(this.backoffMs);
     }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), delayMs);
+    this.timer.unref();
   }
 }

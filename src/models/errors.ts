@@ -27,6 +27,7 @@ export const Errors = {
   ClientCancel: e(444, 'Client cancelled context'),
   CallTimeout: e(504, 'Timed out'),
   CallTimeoutServerBusy: e(503, 'Timed out - server too busy', { 'Retry-After': '15' }),
+  DatastoreUnavailable: e(503, 'Datastore is unavailable: try again shortly', { 'Retry-After': '5' }),
   ServerShuttingDown: e(503, 'Server is shutting down: retry on another node or after its restart', {
     'Retry-After': '5',
   }),

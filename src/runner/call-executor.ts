@@ -1,5 +1,5 @@
 import type { AgentCall, FunctionResponse } from '../agent/index.js';
-import { type FunctionSpec, LogBuffer, reservedBytes, specFor } from '../agent/index.js';
+import { type FunctionSpec, LogBuffer, specFor } from '../agent/index.js';
 import type { CallResponse, Datastore } from '../datastore/index.js';
 import {
   ApiError,
@@ -105,7 +105,8 @@ export class CallExecutor {
     }
     // A call another node started within a lease is running there: its job came back only
     // because the queue lost it. Looked at again once that node's lease would have run out.
-    const runningFor = call.status === 'running' ? Date.now() - Date.parse(call.started_at ?? '') : Number.NaN;
+    const runningFor =
+      call.status === 'running' ? Date.now() - Date.parse(call.started_at ?? '') : Number.NaN;
     if (runningFor < this.opts.leaseMs) {
       await this.opts.queue.extend(r, Math.max(300, this.opts.leaseMs - runningFor));
       return 'done';

@@ -1,3 +1,4 @@
+import { isDatastoreUnavailable } from '../datastore/index.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, Errors, errRequestTooLarge, isApiError } from '../models/index.js';
 
@@ -9,6 +10,7 @@ const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
  */
 export function toApiError(err: unknown, req: FastifyRequest, maxRequestSize: number): ApiError | undefined {
   if (isApiError(err)) return err;
+  if (isDatastoreUnavailable(err)) return Errors.DatastoreUnavailable;
   if (!isError(err)) return undefined;
   // Fn answers every undecodable body (bad syntax, empty, a wrong type) with `Invalid JSON`.
   if (err.validation) return Errors.InvalidJSON;
@@ -50,7 +52,10 @@ export function createErrorHandler(maxRequestSize: number) {
       req.log.error({ err }, 'internal server error');
       return sendApiError(reply, Errors.InternalServerError);
     }
-    if (apiError.status >= 500) req.log.error({ err: apiError }, 'api error');
+    // Fn's own 5xx answers (a function that crashed or timed out, a busy server) are outcomes,
+    // not faults of fnode: one line without a stack.
+    if (apiError.status >= 500)
+      req.log.warn({ status: apiError.status, message: apiError.message }, 'api error');
     return sendApiError(reply, apiError);
   };
 }

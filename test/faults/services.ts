@@ -24,11 +24,11 @@ export async function restartRedis(): Promise<void> {
   await eventually(() => sh('redis-cli -h 127.0.0.1 -p 6379 ping').includes('PONG') || undefined, 30_000);
 }
 
-/** PostgreSQL's cluster restarted: every connection is cut, the server is away for a moment. */
-export function restartPostgres(): void {
+/** PostgreSQL's cluster stopped (every connection cut) or started again. */
+export function postgres(action: 'stop' | 'start'): void {
   const version = readdirSync('/etc/postgresql')[0];
   if (!version) throw new Error('no PostgreSQL cluster under /etc/postgresql');
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action], {
     stdio: 'pipe',
     timeout: 120_000,
   });

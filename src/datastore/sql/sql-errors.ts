@@ -51,6 +51,43 @@ export function isRetryable(err: unknown): boolean {
   );
 }
 
+/**
+ * The database cannot be reached or is going away (refused, reset, shutting down, too many
+ * connections): the same statement may well work in a moment.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, connection_exception class.
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  // MySQL/MariaDB.
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_CONNECTION_KILLED',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connection is closed|Can't add new command when connection is in closed state|the database system is (starting up|shutting down)/i;
+
+export function isUnavailable(err: unknown): boolean {
+  if (UNAVAILABLE_CODES.has(code(err)) || UNAVAILABLE_MESSAGES.test(message(err))) return true;
+  // Node's AggregateError: every address of the host refused (::1 and 127.0.0.1).
+  const inner = (err as { errors?: unknown } | null)?.errors;
+  return Array.isArray(inner) && inner.length > 0 && inner.every((e) => isUnavailable(e));
+}
+
 /** Which of the named unique keys a violation hit, if it is one of them. */
 export function violatedKey(err: unknown): UniqueKeyName | undefined {
   if (!isUniqueViolation(err)) return undefined;
