@@ -1,7 +1,13 @@
 // The few v2 API calls the bench makes.
 import type { Pool } from 'undici';
 
-async function send(pool: Pool, method: 'POST' | 'GET', path: string, body?: unknown) {
+/** One request, with `body` as JSON if given: its status and text. */
+export async function send(
+  pool: Pool,
+  method: 'POST' | 'GET' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+) {
   const res = await pool.request({
     path,
     method,
@@ -23,6 +29,8 @@ export interface NewFn {
   image: string;
   /** Long, so that no hot container of a measured fn is retired while its floor is measured. */
   idleTimeout?: number;
+  /** Seconds a call may run. */
+  timeout?: number;
   annotations?: Record<string, number>;
 }
 
@@ -36,6 +44,7 @@ export async function createFn(pool: Pool, fn: NewFn): Promise<string | undefine
     name: fn.name,
     image: fn.image,
     ...(fn.idleTimeout ? { idle_timeout: fn.idleTimeout } : {}),
+    ...(fn.timeout ? { timeout: fn.timeout } : {}),
     ...(annotations ? { annotations } : {}),
   });
   let res = await send(pool, 'POST', '/v2/fns', body(fn.annotations));
@@ -77,8 +86,16 @@ export async function warm(pool: Pool, fnId: string, body: string, contentType: 
 
 /** A gauge of the server's /metrics, or undefined when metrics are off or it is not there. */
 export async function gauge(pool: Pool, name: string): Promise<number | undefined> {
+  return (await gauges(pool, [name]))[name];
+}
+
+/** Several gauges from one scrape (a scrape resets prom-client's event-loop delay histogram). */
+export async function gauges(pool: Pool, names: string[]): Promise<Record<string, number | undefined>> {
   const res = await send(pool, 'GET', '/metrics');
-  if (res.status !== 200) return undefined;
-  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(res.text);
-  return m ? Number(m[1]) : undefined;
+  const out: Record<string, number | undefined> = {};
+  for (const name of names) {
+    const m = res.status === 200 ? new RegExp(`^${name} (\\S+)$`, 'm').exec(res.text) : null;
+    out[name] = m ? Number(m[1]) : undefined;
+  }
+  return out;
 }

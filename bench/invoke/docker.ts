@@ -32,11 +32,16 @@ export function socketOf(tag: string, fnId: string): string {
   return join(iofs, 'lsnr.sock');
 }
 
+/** Containers of a tag: running ones, or with `all` also those stopped or never started. */
+export function tagged(tag: string, all = false): string[] {
+  return lines(docker(['ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=fnode.tag=${tag}`]));
+}
+
 /** Removes every container of a tag, running or not (only this bench's tags are passed). */
 export function removeTagged(tag: string): void {
   // The server may be removing some at the same moment, which fails `docker rm` for those: again.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const ids = lines(docker(['ps', '-aq', '--filter', `label=fnode.tag=${tag}`]));
+    const ids = tagged(tag, true);
     if (ids.length === 0) return;
     spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
   }

@@ -19,9 +19,14 @@ export function freePort(): Promise<number> {
 
 /** Resident memory of a process, from the kernel's own accounting. */
 export function rssMiB(pid: number): number {
+  return statusMiB(pid, 'VmRSS');
+}
+
+/** A memory field of /proc/<pid>/status (VmRSS, RssAnon, RssFile, RssShmem, ...), in MiB. */
+export function statusMiB(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
-  if (!m) throw new Error(`process ${pid} has no VmRSS: it has exited`);
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!m) throw new Error(`process ${pid} has no ${field}: it has exited`);
   return Number(m[1]) / 1024;
 }
 

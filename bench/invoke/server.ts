@@ -17,10 +17,19 @@ export interface Server {
   tag: string;
   url: string;
   pid: number;
+  /** The server's SQLite file and its log (stdout and stderr), both gone after stop(). */
+  dbPath: string;
+  logPath: string;
   /** From spawn to the first 200 on GET /version. */
   versionMs: number;
   api: Pool;
   rssMiB(): number;
+  /**
+   * SIGTERM, SIGKILL if it still runs after `graceMs`; then how it exited. What the server leaves
+   * behind stays, for stop() to clear.
+   */
+  terminate(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Stops the server if it runs, then removes its containers and files. */
   stop(): Promise<void>;
 }
 
@@ -33,6 +42,7 @@ export async function startServer(
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'fnode-bench-invoke-'));
   const port = await freePort();
+  const dbPath = join(dir, 'fn.db');
   // The defaults, not whatever FN_*/FNODE_*/OTEL_* the caller's shell happens to set.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(FN_|FNODE_|OTEL_)|^NODE_OPTIONS$/.test(k)),
@@ -46,7 +56,7 @@ export async function startServer(
     env: {
       ...env,
       FN_PORT: String(port),
-      FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
+      FN_DB_URL: `sqlite3://${dbPath}`,
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: tag,
       ...extraEnv,
@@ -73,9 +83,15 @@ export async function startServer(
     tag,
     url,
     pid: child.pid!,
+    dbPath,
+    logPath,
     versionMs,
     api,
     rssMiB: () => rssMiB(child.pid!),
+    terminate: async (graceMs) => {
+      await stopChild(child, graceMs);
+      return { code: child.exitCode, signal: child.signalCode };
+    },
     // Once, whoever asks first (the run, or the clean-up after a failure).
     stop: () => {
       stopped ??= api.close().then(stop);
