@@ -37,7 +37,8 @@ export function postgres(action: 'stop' | 'start'): void {
 /** dockerd stopped (its containers stop with it) until startDocker(). */
 export async function stopDocker(): Promise<void> {
   ok('pkill -TERM -x dockerd');
-  await eventually(() => !ok('docker info') || undefined, 60_000);
+  // Gone for good: a dockerd still shutting down would make the next start wait for it.
+  await eventually(() => !ok('pgrep -x dockerd') || undefined, 60_000);
 }
 
 export async function startDocker(): Promise<void> {

@@ -8,7 +8,7 @@ import { Errors, errImagePull } from '../../../models/errors.js';
 import type { Container, ContainerSpec, Driver } from '../driver.js';
 import { createOptions, IOFS_MOUNT, LABEL_INSTANCE, LABEL_TAG, SOCKET_NAME } from './create-options.js';
 import { DockerContainer } from './docker-container.js';
-import { dockerMessage, isGoneOrRemoving, isNoSuchImage } from './docker-errors.js';
+import { dockerMessage, isEngineAway, isGoneOrRemoving, isNoSuchImage } from './docker-errors.js';
 import { ImagePuller } from './image-pull.js';
 import { loadDockerode } from './load-dockerode.js';
 import { makeIofsDir, removeIofsDir } from './iofs.js';
@@ -164,6 +164,11 @@ export class DockerDriver implements Driver {
         this.networks.release(network);
         await removeIofsDir(iofsDir).catch(() => {});
       }
+      if (isEngineAway(err)) {
+        // Asked again at the next start: the engine may be back by then.
+        this.traits = undefined;
+        throw this.engineAwayError();
+      }
       throw err;
     } finally {
       clearTimeout(timer);
@@ -316,15 +321,19 @@ export class DockerDriver implements Driver {
       (err: unknown) => {
         this.traits = undefined;
         this.logger.warn({ err }, 'docker info failed');
-        // The engine went away (or never was): tell the caller what to do, with a 503 to retry.
-        throw new ApiError(
-          503,
-          `Docker is not reachable at ${this.engineAddress()}: start it with scripts/docker-up.sh or set DOCKER_HOST`,
-          { 'Retry-After': '15' },
-        );
+        throw this.engineAwayError();
       },
     );
     return this.traits;
+  }
+
+  /** The engine went away (or never was): tells the caller what to do, with a 503 to retry. */
+  private engineAwayError(): ApiError {
+    return new ApiError(
+      503,
+      `Docker is not reachable at ${this.engineAddress()}: start it with scripts/docker-up.sh or set DOCKER_HOST`,
+      { 'Retry-After': '15' },
+    );
   }
 
   /** A directory this driver could have made: `iofs-*` right under the iofs base. */

@@ -34,3 +34,11 @@ export function isGoneOrRemoving(err: unknown): boolean {
 export function isNoSuchImage(err: unknown): boolean {
   return dockerStatus(err) === 404 && /no such image/i.test(dockerMessage(err));
 }
+
+/** The engine itself cannot be reached (stopped, restarting, its socket gone): not the image's fault. */
+export function isEngineAway(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return (
+    typeof code === 'string' && ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
+  );
+}
