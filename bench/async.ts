@@ -1,6 +1,7 @@
 // Async calls per queue adapter, in one run: the enqueue rate (POST /invoke with
-// Fn-Invoke-Type: async through HTTP, c=8) and the queued-to-started latency (started_at -
-// created_at of calls on an idle, warm fn). Prints a table.
+// Fn-Invoke-Type: async through HTTP, c=8, from a worker thread) with the server's main-thread
+// CPU time per call, and the queued-to-started latency (started_at - created_at of calls on an
+// idle, warm fn). Prints a table.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { loadConfig } from '../src/config/index.js';
 import { isFinalStatus } from '../src/models/index.js';
 import { measureDrain } from './async/drain.js';
 import { measureDbBytes } from './db-bytes.js';
-import { loadInWorker, percentile, printTable, summarize } from './stats.js';
+import { loadInWorker, mainThreadCpuNs, percentile, printTable, summarize } from './stats.js';
 
 const DURATION_MS = Number(process.env['BENCH_MS'] ?? 3000);
 const LATENCY_CALLS = Number(process.env['BENCH_LATENCY_CALLS'] ?? 100);
@@ -128,18 +129,19 @@ async function measure(fnode: Fnode): Promise<(string | number)[]> {
 
     // Enqueue: calls delayed by an hour, so that the runner stays out of the measurement. The
     // client runs on a worker thread so that it does not share fnode's event loop.
-    const enqueue = summarize(
-      await loadInWorker('enqueue', {
-        origin: fnode.url,
-        path: `/invoke/${fn.id}`,
-        headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': '3600' },
-        body: '{}',
-        concurrency: 8,
-        durationMs: DURATION_MS,
-        status: 202,
-      }),
-    );
-    if (ENQUEUE_ONLY) return [enqueue.rate, enqueue.p50, enqueue.p99];
+    const cpuBefore = mainThreadCpuNs();
+    const enqueueSample = await loadInWorker('enqueue', {
+      origin: fnode.url,
+      path: `/invoke/${fn.id}`,
+      headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': '3600' },
+      body: '{}',
+      concurrency: 8,
+      durationMs: DURATION_MS,
+      status: 202,
+    });
+    const enqueueCpuUs = (mainThreadCpuNs() - cpuBefore) / 1000 / enqueueSample.count;
+    const enqueue = summarize(enqueueSample);
+    if (ENQUEUE_ONLY) return [enqueue.rate, enqueue.p50, enqueue.p99, enqueueCpuUs];
 
     // Latency: one call at a time on a warm, idle fn.
     const warm = await api.request({ path: `/invoke/${fn.id}`, method: 'POST', body: '{}' });
@@ -173,6 +175,7 @@ async function measure(fnode: Fnode): Promise<(string | number)[]> {
       enqueue.rate,
       enqueue.p50,
       enqueue.p99,
+      enqueueCpuUs,
       percentile(latencies, 50),
       percentile(latencies, 99),
       drain.syncRate,
@@ -219,6 +222,7 @@ printTable(
     'enqueue/s',
     'enqueue p50 ms',
     'enqueue p99 ms',
+    'enqueue CPU µs/call',
     'queued->started p50 ms',
     'p99 ms',
     'sync c=8 /s',

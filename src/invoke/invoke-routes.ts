@@ -152,9 +152,15 @@ export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptio
     const { fn_id } = req.params as { fn_id: string };
     const mode = invokeMode(req);
     if (!isValidId(fn_id)) throw Errors.FnsNotFound.copy();
-    const fn = mode.async ? undefined : cache.loadedFn(fn_id);
+    const fn = cache.loadedFn(fn_id);
     const fnApp = fn && cache.loadedApp(fn.app_id);
     if (!fn || !fnApp) return invoke(req, reply, fn_id, mode);
+    if (mode.async) {
+      // Cached: straight to the enqueue, without the lookups' awaits.
+      return enqueue(req, reply, { app: fnApp, fn }, invokeRequestHeaders(req.headers), mode.async).then(
+        () => reply,
+      );
+    }
     // A hot call of a cached fn: no await on the way (each costs the event loop a few promise
     // jobs); the answer is sent when it comes, errors through Fastify's error handler.
     const pending = start(req, reply, { app: fnApp, fn }, invokeRequestHeaders(req.headers), mode.type);

@@ -6,12 +6,11 @@ interface Pending<T> {
 /**
  * Groups the items added within one turn of the event loop into one write: a burst of pushes
  * (the async calls accepted together) costs the queue one round trip instead of one each. The
- * write starts on `process.nextTick`, which runs once the current promise jobs have all run: the
- * pushes that follow one group insert of calls are promise continuations of it, so they all make
- * it into the write without waiting for another turn of the loop. One
- * write at a time, so items are written in the order they were added; what comes in meanwhile
- * goes in the next write (group commit). Each `add` resolves once the write that carries its
- * item has succeeded, and rejects with its error.
+ * write starts on `setImmediate`, after every request read in this turn has been handled (on
+ * `process.nextTick` it would carry only the pushes of one socket's read: measured, smaller
+ * writes and a fifth more CPU per push). One write at a time, so items are written in the order they were
+ * added; what comes in meanwhile goes in the next write (group commit). Each `add` resolves once
+ * the write that carries its item has succeeded, and rejects with its error.
  */
 export class TurnBatch<T> {
   private pending: Pending<T>[] = [];
@@ -41,7 +40,7 @@ export class TurnBatch<T> {
   private schedule(): void {
     if (this.running || this.scheduled) return;
     this.scheduled = true;
-    process.nextTick(() => void this.run());
+    setImmediate(() => void this.run());
   }
 
   private async run(): Promise<void> {

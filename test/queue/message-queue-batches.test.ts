@@ -122,6 +122,15 @@ describeEachQueue('message queue batches', (ctx) => {
     assert.deepEqual(await ctx.mq.deleteMany(got), []);
   });
 
+  it('reserves and acknowledges a batch larger than a statement takes in one go', async () => {
+    const ids = Array.from({ length: 1100 }, (_, i) => ctx.id(`big${i}`));
+    await Promise.all(ids.map((id) => ctx.push(id)));
+    const got = await ctx.mq.reserveMany(ids.length, LONG_MSECS);
+    assert.equal(got.length, ids.length);
+    assert.deepEqual(await ctx.mq.deleteMany(got), []);
+    assert.equal(await ctx.mq.depth(), 0);
+  });
+
   it('reserve takes the same head as reserveMany(1)', async () => {
     const [a, b] = [ctx.id('a'), ctx.id('b')];
     await ctx.push(a, 0);

@@ -73,8 +73,6 @@ export class RedisMessageQueue implements MessageQueue {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MSECS,
       maxRetriesPerRequest: 3,
-      // The commands of one turn (a runner's extends and deletes, say) go out in one write.
-      enableAutoPipelining: true,
     });
     try {
       await redis.connect();

@@ -12,6 +12,8 @@ import type { QueueDatabase } from './schema.js';
 
 /** Rows per push `INSERT` (SQLite binds at most 32766 parameters). */
 const PUSH_BATCH = 500;
+/** Reservations per `DELETE` of deleteMany. */
+const DELETE_CHUNK = 250;
 
 type NewJob = { id: string; priority: number; available_at: number; reservations: number };
 
@@ -154,10 +156,18 @@ export class SqlMessageQueue implements MessageQueue {
 
   /**
    * One `DELETE` of the rows whose token still matches; only when some were not deleted, one
-   * `SELECT` of those ids: any left are held by a newer reservation (the others are gone).
+   * `SELECT` of those ids: any left are held by a newer reservation (the others are gone). In
+   * chunks: SQLite parses `a OR b OR …` into a tree as deep as the list, at most 1000.
    */
   async deleteMany(rs: readonly Reservation[]): Promise<string[]> {
-    if (rs.length === 0) return [];
+    const held: string[] = [];
+    for (let i = 0; i < rs.length; i += DELETE_CHUNK) {
+      held.push(...(await this.deleteChunk(rs.slice(i, i + DELETE_CHUNK))));
+    }
+    return held;
+  }
+
+  private async deleteChunk(rs: readonly Reservation[]): Promise<string[]> {
     const result = await this.db
       .deleteFrom('mq_jobs')
       .where((eb) => eb.or(rs.map((r) => eb.and([eb('id', '=', r.job.id), eb('token', '=', r.token)]))))
