@@ -35,7 +35,7 @@ describe('error answers', () => {
   before(async () => {
     s = await startTestServer({
       plugins: [failingRoutes],
-      logger: { level: 'error', stream: { write: (line: string) => logs.push(JSON.parse(line)) } },
+      logger: { level: 'warn', stream: { write: (line: string) => logs.push(JSON.parse(line)) } },
     });
   });
   after(() => s.close());
@@ -49,10 +49,16 @@ describe('error answers', () => {
     assert.deepEqual([teapot.status, teapot.body], [418, { message: 'short and stout' }]);
   });
 
-  it('log 5xx api errors', async () => {
+  it('log 5xx api errors as one warning line, without a stack', async () => {
     logs.length = 0;
     await send(s.app, 'GET', '/boom/api');
-    assert.ok(logs.some((l) => l['msg'] === 'api error'));
+    const line = logs.find((l) => l['msg'] === 'api error');
+    assert.ok(line);
+    assert.equal(line['level'], 40);
+    assert.deepEqual(
+      [line['status'], line['message'], line['err']],
+      [503, 'Timed out - server too busy', undefined],
+    );
   });
 
   it('answer any other error with a bare 500, logging its stack', async () => {
