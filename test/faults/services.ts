@@ -34,6 +34,16 @@ export function postgres(action: 'stop' | 'start'): void {
   });
 }
 
+/** MariaDB stopped (every connection cut) or started again, the way the machine starts it. */
+export async function mariadb(action: 'stop' | 'start'): Promise<void> {
+  if (action === 'stop') {
+    sh('start-stop-daemon --stop --oknodo --retry 60 --exec /usr/sbin/mariadbd');
+    return;
+  }
+  sh('start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd');
+  await eventually(() => ok('mariadb -h 127.0.0.1 -u root -e "select 1"') || undefined, 60_000);
+}
+
 /** dockerd stopped (its containers stop with it) until startDocker(). */
 export async function stopDocker(): Promise<void> {
   ok('pkill -TERM -x dockerd');
