@@ -85,7 +85,7 @@ export class RedisMessageQueue implements MessageQueue {
     return new RedisMessageQueue(redis, options, true);
   }
 
-  /** Pushes of one turn go in one script call, in the order they were made. */
+  /** Pushes made together (one run of promise jobs) go in one script call, in their order. */
   async push(job: QueueJob, delayMs = 0): Promise<void> {
     checkPush(job, delayMs);
     await this.pushes.add([job.id, job.priority, Math.ceil(delayMs)]);

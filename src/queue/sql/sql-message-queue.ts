@@ -68,7 +68,7 @@ export class SqlMessageQueue implements MessageQueue {
     return new SqlMessageQueue(db, target.kind, true, options);
   }
 
-  /** Pushes of one turn go in one multi-row `INSERT`, in the order they were made. */
+  /** Pushes made together (one run of promise jobs) go in one multi-row `INSERT`, in order. */
   async push(job: QueueJob, delayMs = 0): Promise<void> {
     checkPush(job, delayMs);
     await this.pushes.add({
