@@ -87,11 +87,11 @@ export class TelemetryObserver implements AgentObserver {
       call.startedAt !== undefined && call.completedAt !== undefined
         ? call.completedAt - call.startedAt
         : undefined;
-    m.callFinished(call.spec.appId, call.spec.fnId, err, queueMs, execMs);
+    m.callFinished(call.spec, err, queueMs, execMs);
   }
 
   containerStarted(spec: FunctionSpec, container: Container, startedAt: number): void {
-    this.opts.metrics?.containerStarted(spec.appId, spec.fnId, Date.now() - startedAt, true);
+    this.opts.metrics?.containerStarted(spec, Date.now() - startedAt, true);
     const hub = this.opts.syslog;
     if (hub && spec.syslogUrl) {
       const sys = hub.open(spec.syslogUrl, spec.fnId, spec.appId);
@@ -109,7 +109,7 @@ export class TelemetryObserver implements AgentObserver {
   }
 
   containerStartFailed(spec: FunctionSpec, err: unknown, startedAt: number): void {
-    this.opts.metrics?.containerStarted(spec.appId, spec.fnId, Date.now() - startedAt, false);
+    this.opts.metrics?.containerStarted(spec, Date.now() - startedAt, false);
     const tracing = this.opts.tracing;
     if (tracing) {
       const span = tracing.start('fnode container start', {

@@ -32,6 +32,14 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIO
 
 export type CallOutcome = 'success' | 'error' | 'timeout' | 'server_busy';
 
+/** Who a call belongs to: ids for joins, names for the people reading a dashboard. */
+export interface FnLabels {
+  appId: string;
+  fnId: string;
+  appName: string;
+  fnName: string;
+}
+
 /** What /metrics samples at scrape time instead of counting on the hot path. */
 export type AgentGaugeSource = AgentStats;
 
@@ -119,7 +127,7 @@ export class FnMetrics {
     this.containerStartDuration = histogram(
       'fn_container_start_duration_seconds',
       'Time to start a container until its socket is ready (seconds)',
-      ['app_id', 'fn_id'],
+      ['app_id', 'fn_id', 'app_name', 'fn_name'],
     );
     this.containerStarts = counter('fnode_container_starts_total', 'Container starts by outcome', [
       'outcome',
@@ -211,27 +219,21 @@ export class FnMetrics {
   }
 
   /** A call left the agent; durations in ms, `startedAt` absent when it never got a container. */
-  callFinished(
-    appId: string,
-    fnId: string,
-    err: unknown,
-    queueMs: number | undefined,
-    execMs: number | undefined,
-  ): void {
+  callFinished(fn: FnLabels, err: unknown, queueMs: number | undefined, execMs: number | undefined): void {
     const outcome = outcomeOf(err);
     if (outcome === 'success') this.completed.inc();
     else if (outcome === 'timeout') this.timeouts.inc();
     else if (outcome === 'server_busy') this.serverBusy.inc();
     else this.errors.inc();
-    const c = this.fnChildren(appId, fnId);
+    const c = this.fnChildren(fn);
     c.outcomes[outcome].inc();
     if (execMs !== undefined) c.duration.observe(execMs / 1000);
     if (queueMs !== undefined) this.queueDuration.observe(Math.max(0, queueMs) / 1000);
   }
 
-  containerStarted(appId: string, fnId: string, ms: number, ok: boolean): void {
+  containerStarted(fn: FnLabels, ms: number, ok: boolean): void {
     this.containerStarts.inc({ outcome: ok ? 'success' : 'error' });
-    if (ok) this.fnChildren(appId, fnId).start.observe(ms / 1000);
+    if (ok) this.fnChildren(fn).start.observe(ms / 1000);
   }
 
   syslogDrop(reason: 'buffer_full' | 'disconnected' | 'unsupported'): void {
@@ -281,15 +283,20 @@ export class FnMetrics {
     return this.registry.contentType;
   }
 
-  private fnChildren(appId: string, fnId: string): FnChildren {
-    let c = this.fns.get(fnId);
+  private fnChildren(fn: FnLabels): FnChildren {
+    let c = this.fns.get(fn.fnId);
     if (c) return c;
-    const labelled = this.fns.size < MAX_LABELLED_FNS && isValidId(appId) && isValidId(fnId);
-    const key = labelled ? fnId : 'other';
+    const labelled = this.fns.size < MAX_LABELLED_FNS && isValidId(fn.appId) && isValidId(fn.fnId);
+    const key = labelled ? fn.fnId : 'other';
     c = this.fns.get(key);
     if (!c) {
-      const labels = labelled ? { app_id: appId, fn_id: fnId } : { app_id: 'other', fn_id: 'other' };
-      const outcome = (o: CallOutcome) => this.callOutcomes.with({ ...labels, outcome: o });
+      const ids = labelled ? { app_id: fn.appId, fn_id: fn.fnId } : { app_id: 'other', fn_id: 'other' };
+      // The names of the fn when first seen here (a v1 route's name is its path).
+      const names = labelled
+        ? { app_name: fn.appName, fn_name: fn.fnName }
+        : { app_name: 'other', fn_name: 'other' };
+      const labels = { ...ids, ...names };
+      const outcome = (o: CallOutcome) => this.callOutcomes.with({ ...ids, outcome: o, ...names });
       c = {
         outcomes: {
           success: outcome('success'),

@@ -20,7 +20,7 @@ describe('Prometheus /metrics', { skip: !docker && 'Docker is not reachable' }, 
   it('counts calls by outcome, containers, API requests by route pattern, and process metrics', async () => {
     const fnode = await startTestFnode({ FN_MAX_TOTAL_MEMORY_BYTES: String(256 * 1024 * 1024) });
     try {
-      const { appId, fnId } = await createFn(fnode.url, 'fnode-test/hello');
+      const { appId, appName, fnId } = await createFn(fnode.url, 'fnode-test/hello', { name: 'greeter' });
       const crash = await createFn(fnode.url, 'fnode-test/crash', { timeout: 5 });
       for (let i = 0; i < 3; i++)
         assert.equal((await http(fnode.url, 'POST', `/invoke/${fnId}`, '{}')).status, 200);
@@ -38,7 +38,21 @@ describe('Prometheus /metrics', { skip: !docker && 'Docker is not reachable' }, 
       assert.equal(sample(m, 'fn_completed'), 3);
       assert.equal(sample(m, 'fn_errors'), 1);
       assert.equal(sample(m, 'fn_timeouts'), 0);
-      assert.equal(sample(m, 'fnode_calls_total', `app_id="${appId}",fn_id="${fnId}",outcome="success"`), 3);
+      assert.equal(
+        sample(
+          m,
+          'fnode_calls_total',
+          `app_id="${appId}",fn_id="${fnId}",outcome="success",app_name="${appName}",fn_name="greeter"`,
+        ),
+        3,
+      );
+      // Names for the people reading a dashboard, beside the ids.
+      assert.match(
+        m,
+        new RegExp(
+          `fn_container_start_duration_seconds_count\\{app_id="${appId}",fn_id="${fnId}",app_name="${appName}",fn_name="greeter"\\}`,
+        ),
+      );
       assert.equal(sample(m, 'fnode_call_duration_seconds_count', `fn_id="${fnId}"`), 3);
       assert.equal(sample(m, 'fnode_call_queue_seconds_count'), 4);
       assert.ok((sample(m, 'fn_container_start_duration_seconds_count', `fn_id="${fnId}"`) ?? 0) >= 1);

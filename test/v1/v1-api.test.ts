@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { InjectOptions } from 'fastify';
 import { newId } from '../../src/models/index.js';
 import { send, type TestServer, unique } from '../server/helpers.js';
 import { startV1Server } from './api-helpers.js';
@@ -416,7 +417,7 @@ describe('v1 API', () => {
     it('answers a wrong JSON type with Invalid JSON and ignores unknown fields, on every body', async () => {
       const app = await newApp();
       const path = await newRoute(app);
-      const bad: [string, string, unknown][] = [
+      const bad: [InjectOptions['method'], string, unknown][] = [
         ['POST', '/v1/apps', { app: { config: { A: 1 } } }],
         ['POST', '/v1/apps', { app: 'x' }],
         ['POST', '/v1/apps', [1]],
