@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/index.js';
-import { ApiError, Errors } from '../models/index.js';
+import { ApiError, ContainerStartError, Errors } from '../models/index.js';
 import { type AgentObserver, noopObserver } from './agent-observer.js';
 import { type ContainerProtocol, ExchangeFailure } from './container-protocol.js';
 import type { Driver } from './drivers/index.js';
@@ -408,6 +408,8 @@ export class Agent {
           if (w) {
             q.removeWaiter(w);
             clearTimeout(w.timer);
+            // The call's log tells what the container printed before it died.
+            if (err instanceof ContainerStartError) for (const line of err.lines) w.call.onLog?.(line, 'stderr');
             const late = w.call.deadline <= Date.now();
             w.reject(
               err instanceof ApiError

@@ -28,3 +28,18 @@ export class ApiError extends Error {
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
+
+/**
+ * A container that could not start: Fn's `Container failed to initialize…` with the cause Docker
+ * or the process gave, and the lines the process wrote, for the call's log.
+ */
+export class ContainerStartError extends ApiError {
+  constructor(
+    prefix: string,
+    cause: string,
+    readonly lines: readonly string[],
+  ) {
+    super(502, `${prefix}: ${cause}`);
+    this.name = 'ContainerStartError';
+  }
+}

@@ -1,4 +1,4 @@
-export { ApiError, isApiError } from './api-error.js';
+export { ApiError, ContainerStartError, isApiError } from './api-error.js';
 export {
   Errors,
   type ErrorName,

@@ -116,6 +116,15 @@ describe('DockerDriver', { skip }, () => {
     assert.equal(e.message, message);
     return true;
   };
+  /** Fn's start failure, with the cause after it when Docker or the process gave one. */
+  const isStartFailure = (cause: RegExp | undefined) => (e: unknown) => {
+    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
+    assert.equal(e.status, 502);
+    if (!cause) assert.equal(e.message, Errors.ContainerInitFail.message);
+    else assert.match(e.message.slice(Errors.ContainerInitFail.message.length), cause);
+    assert.ok(e.message.startsWith(Errors.ContainerInitFail.message), e.message);
+    return true;
+  };
 
   before(() => {
     config = loadConfig({
@@ -339,18 +348,19 @@ describe('DockerDriver', { skip }, () => {
     // With a start timeout far away, a 502 (not the timeout's 504) shows it did not wait for it.
     await assert.rejects(
       start({ image: 'fnode-test/driver-exit', startTimeoutMs: 120_000 }),
-      isApiError(502, Errors.ContainerInitFail.message),
+      isStartFailure(/^: container exit code \d+/),
     );
   });
 
   test('a bad socket (absolute symlink, regular file) or no entrypoint: ContainerInitFail (502)', async () => {
-    for (const image of ['fnode-test/driver-abslink', 'fnode-test/driver-file', 'fnode-test/driver-noexec']) {
-      await assert.rejects(
-        start({ image, startTimeoutMs: 120_000 }),
-        isApiError(502, Errors.ContainerInitFail.message),
-        image,
-      );
+    for (const image of ['fnode-test/driver-abslink', 'fnode-test/driver-file']) {
+      await assert.rejects(start({ image, startTimeoutMs: 120_000 }), isStartFailure(undefined), image);
     }
+    // Docker's own reason comes after Fn's message.
+    await assert.rejects(
+      start({ image: 'fnode-test/driver-noexec', startTimeoutMs: 120_000 }),
+      isStartFailure(/^: .+/),
+    );
   });
 
   test('missing image: 502 Failed to pull image', async () => {

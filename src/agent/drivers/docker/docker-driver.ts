@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import type Dockerode from 'dockerode';
 import type { AgentConfig } from '../../../config/config.js';
 import type { StatsPoint } from '../../../models/index.js';
-import { ApiError } from '../../../models/api-error.js';
+import { ApiError, ContainerStartError } from '../../../models/api-error.js';
 import { Errors, errImagePull } from '../../../models/errors.js';
 import type { Container, ContainerSpec, Driver } from '../driver.js';
 import { createOptions, IOFS_MOUNT, LABEL_INSTANCE, LABEL_TAG, SOCKET_NAME } from './create-options.js';
@@ -41,6 +41,13 @@ export interface DockerDriverOptions {
 interface EngineTraits {
   /** cgroup v2 engines ignore (and warn about) memory swappiness. */
   swappiness: boolean;
+}
+
+/** Lines of a starting function's output kept for the error when it dies before its socket is up. */
+const EARLY_LINES = 20;
+
+function startError(cause: string, lines: readonly string[]): ContainerStartError {
+  return new ContainerStartError(Errors.ContainerInitFail.message, cause, lines.length > 0 ? lines : [cause]);
 }
 
 /** The Driver on the Docker Engine (dockerode): Fn's container contract, §4 of fn-contract.md. */
@@ -110,7 +117,11 @@ export class DockerDriver implements Driver {
     let timer: NodeJS.Timeout | undefined;
     try {
       const opts = this.optionsFor(spec, traits, owner, iofsDir, network);
-      const handle = await this.create(opts, spec.image, signal);
+      const handle = await this.create(opts, spec.image, signal).catch((err: unknown) => {
+        // Docker refused the container itself (no command, a bad option): say why.
+        if (err instanceof ApiError || isEngineAway(err)) throw err;
+        throw startError(dockerMessage(err), []);
+      });
       container = new DockerContainer({
         id: spec.id,
         image: spec.image,
@@ -137,10 +148,19 @@ export class DockerDriver implements Driver {
           { container: spec.id, image: spec.image, reason: dockerMessage(err) },
           'container failed to start',
         );
-        throw Errors.ContainerInitFail.copy();
+        throw startError(dockerMessage(err), []);
       }
       created.watchExit();
-      void created.stopped.then(() => wait.fail(Errors.ContainerInitFail.copy()));
+      // What the function prints before its socket is up is the cause when it dies first.
+      const early: string[] = [];
+      created.setIdleLogListener((line) => {
+        if (early.push(line) > EARLY_LINES) early.shift();
+      });
+      void created.stopped.then(async (code) => {
+        await Promise.race([created.exited, new Promise((r) => setTimeout(r, 500).unref())]);
+        const last = early.length > 0 ? `: ${early[early.length - 1]}` : '';
+        wait.fail(startError(`container exit code ${code}${last}`, early));
+      });
       // While the function boots: its init pid, for the exact log drain (off the critical path).
       const barrier = this.config.exactCallLogs
         ? handle.inspect().then(
@@ -150,6 +170,7 @@ export class DockerDriver implements Driver {
         : undefined;
       await wait.ready;
       await barrier;
+      created.setIdleLogListener(undefined);
       created.stats = this.openStats(handle);
       return created;
     } catch (err) {
