@@ -409,7 +409,8 @@ export class Agent {
             q.removeWaiter(w);
             clearTimeout(w.timer);
             // The call's log tells what the container printed before it died.
-            if (err instanceof ContainerStartError) for (const line of err.lines) w.call.onLog?.(line, 'stderr');
+            if (err instanceof ContainerStartError)
+              for (const line of err.lines) w.call.onLog?.(line, 'stderr');
             const late = w.call.deadline <= Date.now();
             w.reject(
               err instanceof ApiError

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
 import { CliError, ExitCode, usageError } from './exit-codes.js';
 import { type FuncFile, imageName } from './func-file.js';
 import { note } from './output.js';
-import { nodeDockerfile } from './templates.js';
+import { baseImage, nodeDockerfile } from './templates.js';
 
 /** The generated Dockerfile's name while a build runs; removed afterwards. */
 const GENERATED_DOCKERFILE = '.fnode-build.Dockerfile';
@@ -86,17 +87,45 @@ async function followBuild(docker: Dockerode, stream: NodeJS.ReadableStream): Pr
   if (failure) throw new CliError(`docker build failed: ${failure}`);
 }
 
+/**
+ * The base image, built from this machine's node (scripts/build-base-image.sh) when the local
+ * Docker lacks it: there is no registry to pull it from, and a first deploy must just work.
+ */
 async function requireLocalImage(docker: Dockerode, image: string): Promise<void> {
   try {
     await docker.getImage(image).inspect();
+    return;
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404)
-      throw new CliError(
-        `base image ${image} is not in the local Docker and there is no registry to pull it from: ` +
-          'build it with `bash scripts/build-base-image.sh`, or pass --base-image (env FNODE_BASE_IMAGE)',
-      );
-    throw dockerError(e);
+    if ((e as { statusCode?: number }).statusCode !== 404) throw dockerError(e);
   }
+  // Only the base image fnode makes (FNODE_BASE_IMAGE or the default) is built; another name
+  // given with --base-image is the user's own.
+  const script = image === baseImage(undefined) ? baseImageScript() : undefined;
+  if (!script)
+    throw new CliError(
+      `base image ${image} is not in the local Docker and there is no registry to pull it from: ` +
+        'build it with `bash scripts/build-base-image.sh`, or pass --base-image (env FNODE_BASE_IMAGE)',
+    );
+  note(`Base image ${image} is missing: building it from this machine's node (once)`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn('bash', [script], {
+      env: { ...process.env, FNODE_BASE_IMAGE: image },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', () => resolve(1));
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0)
+    throw new CliError(`building the base image ${image} failed (exit ${code}): see the lines above`);
+}
+
+/** scripts/build-base-image.sh of this package, from src/cli (tsx) or dist/src/cli (built). */
+function baseImageScript(): string | undefined {
+  for (const up of ['../../scripts', '../../../scripts']) {
+    const path = fileURLToPath(new URL(`${up}/build-base-image.sh`, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
 }
 
 /** The base image has no npm: a function's dependencies are installed on the host first. */

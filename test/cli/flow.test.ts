@@ -280,6 +280,34 @@ describe('fnode init -> build -> deploy -> invoke -> calls, on a real fnode and 
     assert.match(failed.stderr, /npm install failed in .* \(exit \d+\): fix it, then build again/);
   });
 
+  test('a first deploy on a Docker without the base image builds it, with progress, then deploys', async () => {
+    const name = `clifresh-${uid()}`;
+    const app = `cliapp-${uid()}`;
+    // A base image tag no Docker here has: as on a fresh machine.
+    const base = `fnode-test/base-fresh:${uid()}`;
+    const dir = await initHello(name);
+    images.add(name);
+    try {
+      const deployed = await fnode(['deploy', '--app', app, '--create-app', ...api], {
+        cwd: dir,
+        env: { FNODE_BASE_IMAGE: base },
+      });
+      assert.equal(deployed.code, 0, show(deployed));
+      assert.match(deployed.stderr, new RegExp(`Base image ${base} is missing: building it`));
+      assert.match(deployed.stderr, /\[base-image\] building/);
+      assert.ok(imageExists(base));
+      const out = await fnode(['invoke', app, name, ...api], { input: '{"name":"fresh"}' });
+      assert.equal(out.code, 0, show(out));
+      assert.deepEqual(JSON.parse(out.stdout), { message: 'Hello fresh' });
+    } finally {
+      try {
+        execFileSync('docker', ['rmi', '-f', base], { stdio: 'ignore' });
+      } catch {
+        // removed with the function images, or never built
+      }
+    }
+  });
+
   test('runtime docker: init writes an example Dockerfile that builds and deploys', async () => {
     const name = `clidockerok-${uid()}`;
     const app = `cliapp-${uid()}`;
