@@ -69,6 +69,13 @@ describe('v1 API', () => {
       v1Error(await send(s.app, 'POST', '/v1/apps', { app: { name } }), 409, 'App already exists');
     });
 
+    it('POST with an app id is 400 App ID cannot be supplied on create', async () => {
+      const name = unique('app');
+      const res = await send(s.app, 'POST', '/v1/apps', { app: { id: newId(), name } });
+      v1Error(res, 400, 'App ID cannot be supplied on create');
+      v1Error(await send(s.app, 'GET', `/v1/apps/${name}`), 404, 'App not found');
+    });
+
     it('GET one and the list, with next_cursor paging by name', async () => {
       const name = await newApp();
       const one = await send(s.app, 'GET', `/v1/apps/${name}`);

@@ -79,6 +79,7 @@ const opt = <T extends TSchema>(s: T) => Type.Optional(Nullable(s));
 const NullableConfig = Type.Record(Type.String(), Nullable(Type.String()));
 
 export const V1AppFields = Type.Object({
+  id: opt(Type.String({ description: 'Refused on create: ids are assigned by the server' })),
   name: opt(Type.String()),
   config: opt(NullableConfig),
   annotations: opt(AnnotationsSchema),

@@ -3,6 +3,7 @@ import { fail } from '../../models/index.js';
 
 /** The `app` object of `{"app":{…}}`, as Go would decode it (null = absent). */
 export interface V1AppBody {
+  id?: string;
   name?: string;
   config?: Record<string, string>;
   annotations?: Annotations;
@@ -105,6 +106,7 @@ export function appFromBody(body: unknown): V1AppBody | undefined {
   const a = unwrap(body, 'app');
   if (!a) return undefined;
   return compact({
+    id: str(a, 'id'),
     name: str(a, 'name'),
     config: stringMap(a, 'config'),
     annotations: annotations(a),

@@ -38,6 +38,7 @@ export class V1Service {
 
   async createApp(body: V1AppBody | undefined): Promise<App> {
     if (!body) fail('AppsMissingNew');
+    if (body.id) fail('AppIDProvided');
     return this.ds.insertApp({ name: body.name ?? '', ...appFields(body) });
   }
 
