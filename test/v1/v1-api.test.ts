@@ -154,7 +154,6 @@ describe('v1 API', () => {
       assert.equal(res.status, 200, res.raw);
       assert.equal(res.body.message, 'Route successfully created');
       const r = res.body.route;
-      assert.equal(r.app_name, app);
       assert.equal(r.path, '/hello');
       assert.equal(r.image, 'fnode-test/hello');
       assert.equal(r.memory, 128);
@@ -172,6 +171,48 @@ describe('v1 API', () => {
         409,
         'Route already exists',
       );
+    });
+
+    it('answers cpus in milli-CPUs, on create, update, get and list', async () => {
+      const app = await newApp();
+      const half = await newRoute(app, { cpus: '0.5' });
+      const base = `/v1/apps/${app}/routes`;
+      assert.equal((await send(s.app, 'GET', `${base}${half}`)).body.route.cpus, '500m');
+      const two = await send(s.app, 'PATCH', `${base}${half}`, { route: { cpus: '2' } });
+      assert.equal(two.body.route.cpus, '2000m');
+      const put = await send(s.app, 'PUT', `${base}/put-cpus`, { route: { image: 'x', cpus: '1.5' } });
+      assert.equal(put.body.route.cpus, '1500m');
+      const milli = await newRoute(app, { cpus: '250m' });
+      const listed = (await send(s.app, 'GET', base)).body.routes as { path: string; cpus: string }[];
+      const cpusOf = Object.fromEntries(listed.map((r) => [r.path, r.cpus]));
+      assert.deepEqual(cpusOf, { [half]: '2000m', '/put-cpus': '1500m', [milli]: '250m' });
+    });
+
+    it("answers exactly Fn's route fields: empty cpus and zero tmpfs_size when unset, no empty maps", async () => {
+      const app = await newApp();
+      const path = await newRoute(app, { config: {}, headers: {}, annotations: {} });
+      for (const res of [
+        await send(s.app, 'GET', `/v1/apps/${app}/routes${path}`),
+        await send(s.app, 'PATCH', `/v1/apps/${app}/routes${path}`, { route: { memory: 64 } }),
+      ]) {
+        const r = res.body.route;
+        assert.deepEqual(Object.keys(r), [
+          'app_id',
+          'path',
+          'image',
+          'memory',
+          'cpus',
+          'type',
+          'format',
+          'timeout',
+          'idle_timeout',
+          'tmpfs_size',
+          'created_at',
+          'updated_at',
+        ]);
+        assert.equal(r.cpus, '');
+        assert.equal(r.tmpfs_size, 0);
+      }
     });
 
     it('POST validation errors, and no app is left behind by an invalid route', async () => {
