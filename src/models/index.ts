@@ -51,6 +51,7 @@ export {
   type Route,
   RouteTypes,
   RouteFormats,
+  cleanRoutePath,
   routeWithDefaults,
   validateRoute,
   validateRoutePath,

@@ -173,6 +173,28 @@ describe('v1 API', () => {
       );
     });
 
+    it('cleans route paths on create and update: // collapses and a trailing / is dropped', async () => {
+      const app = await newApp();
+      const base = `/v1/apps/${app}/routes`;
+      const made = await send(s.app, 'POST', base, { route: { path: '/a/', image: 'x' } });
+      assert.equal(made.body.route.path, '/a', made.raw);
+      const deep = await send(s.app, 'POST', base, { route: { path: '//c//d/', image: 'x' } });
+      assert.equal(deep.body.route.path, '/c/d', deep.raw);
+      const put = await send(s.app, 'PUT', `${base}/b//`, { route: { path: '/b/', image: 'x' } });
+      assert.equal(put.body.route.path, '/b', put.raw);
+      const patched = await send(s.app, 'PATCH', `${base}/a/`, { route: { path: '/a//', memory: 64 } });
+      assert.equal(patched.status, 200, patched.raw);
+      assert.equal(patched.body.route.path, '/a');
+      assert.equal((await send(s.app, 'GET', `${base}/a`)).body.route.memory, 64);
+      v1Error(
+        await send(s.app, 'POST', base, { route: { path: '/a', image: 'x' } }),
+        409,
+        'Route already exists',
+      );
+      const listed = (await send(s.app, 'GET', base)).body.routes as { path: string }[];
+      assert.deepEqual(listed.map((r) => r.path).sort(), ['/a', '/b', '/c/d']);
+    });
+
     it('answers cpus in milli-CPUs, on create, update, get and list', async () => {
       const app = await newApp();
       const half = await newRoute(app, { cpus: '0.5' });

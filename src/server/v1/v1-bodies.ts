@@ -1,5 +1,5 @@
 import type { Annotations } from '../../models/index.js';
-import { fail } from '../../models/index.js';
+import { cleanRoutePath, fail } from '../../models/index.js';
 
 /** The `app` object of `{"app":{…}}`, as Go would decode it (null = absent). */
 export interface V1AppBody {
@@ -117,8 +117,10 @@ export function appFromBody(body: unknown): V1AppBody | undefined {
 export function routeFromBody(body: unknown): V1RouteBody | undefined {
   const r = unwrap(body, 'route');
   if (!r) return undefined;
+  const path = str(r, 'path');
   return compact({
-    path: str(r, 'path'),
+    // Fn cleans the path before anything else: `/a/` is `/a`, also for the immutability check.
+    path: path === undefined ? undefined : cleanRoutePath(path),
     image: str(r, 'image'),
     memory: uint(r, 'memory'),
     cpus: str(r, 'cpus'),
