@@ -5,6 +5,7 @@ export {
   fail,
   errInvalidSyslog,
   errPathNotFound,
+  errV1PathNotFound,
   errMethodNotAllowed,
   errRequestTooLarge,
   errImagePull,

@@ -132,8 +132,9 @@ describe('v1 API', () => {
       assert.equal(list.body.items.length, 1);
     });
 
-    it('unknown v1 paths and methods answer 404 and 405 in the v1 shape', async () => {
-      v1Error(await send(s.app, 'GET', '/v1/nothing'), 404, 'Path not found: GET /v1/nothing');
+    it('unknown v1 paths answer 404 Path not found with the path alone, and methods 405, in the v1 shape', async () => {
+      v1Error(await send(s.app, 'GET', '/v1/nothing'), 404, 'Path not found: /v1/nothing');
+      v1Error(await send(s.app, 'POST', '/v1/nothing?x=1'), 404, 'Path not found: /v1/nothing');
       v1Error(await send(s.app, 'PUT', '/v1/apps'), 405, 'Method not allowed: PUT /v1/apps');
     });
   });
