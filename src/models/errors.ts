@@ -194,6 +194,9 @@ export function fail(name: ErrorName): never {
 export const errInvalidSyslog = (url: string, reason: string) =>
   new ApiError(400, `invalid syslog url: "${url}" ${reason}`);
 
+/** Fn v1 names the syslog url without a reason. */
+export const errV1InvalidSyslog = (url: string) => new ApiError(400, `invalid syslog url: "${url}"`);
+
 export const errPathNotFound = (method: string, path: string) =>
   new ApiError(404, `Path not found: ${method} ${path}`);
 

@@ -4,6 +4,7 @@ export {
   type ErrorName,
   fail,
   errInvalidSyslog,
+  errV1InvalidSyslog,
   errPathNotFound,
   errV1PathNotFound,
   errMethodNotAllowed,

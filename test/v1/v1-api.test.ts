@@ -69,6 +69,22 @@ describe('v1 API', () => {
       v1Error(await send(s.app, 'POST', '/v1/apps', { app: { name } }), 409, 'App already exists');
     });
 
+    it('refuses a bare-word syslog url with the url alone, on create and update', async () => {
+      const message = 'invalid syslog url: "yo"';
+      v1Error(
+        await send(s.app, 'POST', '/v1/apps', { app: { name: unique('app'), syslog_url: 'yo' } }),
+        400,
+        message,
+      );
+      const name = await newApp();
+      v1Error(await send(s.app, 'PATCH', `/v1/apps/${name}`, { app: { syslog_url: 'yo' } }), 400, message);
+      v1Error(
+        await send(s.app, 'POST', '/v1/apps', { app: { name: 'a b', syslog_url: 'yo' } }),
+        400,
+        'Invalid app name',
+      );
+    });
+
     it('POST with an app id is 400 App ID cannot be supplied on create', async () => {
       const name = unique('app');
       const res = await send(s.app, 'POST', '/v1/apps', { app: { id: newId(), name } });

@@ -6,6 +6,7 @@ import {
   type Config,
   clampPerPage,
   decodeCursor,
+  errV1InvalidSyslog,
   fail,
   isValidResourceName,
   parseMilliCPUs,
@@ -96,7 +97,7 @@ export class V1Service {
   async createApp(body: V1AppBody | undefined): Promise<App> {
     if (!body) fail('AppsMissingNew');
     if (body.id) fail('AppIDProvided');
-    return this.ds.insertApp({ name: body.name ?? '', ...appFields(body) });
+    return this.ds.insertApp({ name: body.name ?? '', ...appFields(body) }).catch(v1SyslogError(body));
   }
 
   /** A name in the body is refused, even the same one (Fn v1). */
@@ -104,7 +105,7 @@ export class V1Service {
     if (!body) fail('AppsMissingNew');
     if (body.name) fail('AppsNameImmutable');
     const app = await this.app(name);
-    return this.ds.updateApp(app.id, appFields(body));
+    return this.ds.updateApp(app.id, appFields(body)).catch(v1SyslogError(body));
   }
 
   async removeApp(name: string): Promise<void> {
@@ -190,6 +191,20 @@ export class V1Service {
       throw err;
     }
   }
+}
+
+/**
+ * The shared app rules give the v2 message, with its reason; v1 answers the url alone. Checked
+ * after the datastore's validation so that an invalid name still wins, as in Fn.
+ */
+function v1SyslogError(body: V1AppBody): (err: unknown) => never {
+  return (err) => {
+    const url = body.syslog_url;
+    if (url && err instanceof ApiError && err.message.startsWith(`invalid syslog url: "${url}"`)) {
+      throw errV1InvalidSyslog(url);
+    }
+    throw err;
+  };
 }
 
 function appFields(body: V1AppBody): Partial<Pick<App, 'config' | 'annotations' | 'syslog_url'>> {
