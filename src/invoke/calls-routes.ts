@@ -18,6 +18,11 @@ function epochSeconds(raw: string | undefined, err: 'InvalidFromTime' | 'Invalid
   return Number(raw);
 }
 
+/** `/v2/fns//calls` matches with an empty id: Fn checks for it before anything else. */
+function requireFnId(fnId: string): void {
+  if (!fnId) fail('FnsMissingID');
+}
+
 /** Fn's calls API (v0.3.688): a fn's call records and their logs. */
 export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datastore }): Promise<void> {
   const ds = opts.datastore;
@@ -39,6 +44,7 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
     },
     async (req) => {
       const { fn_id } = req.params as { fn_id: string };
+      requireFnId(fn_id);
       const q = req.query as { cursor?: string; per_page?: string; from_time?: string; to_time?: string };
       const fromTime = epochSeconds(q.from_time, 'InvalidFromTime');
       const toTime = epochSeconds(q.to_time, 'InvalidToTime');
@@ -61,6 +67,7 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
     { schema: { summary: 'Get a call', tags: ['calls'], params: CallParams } },
     async (req) => {
       const { fn_id, call_id } = req.params as { fn_id: string; call_id: string };
+      requireFnId(fn_id);
       await fnOrFail(fn_id);
       if (!isValidId(call_id)) fail('CallNotFound');
       return ds.getCall(fn_id, call_id);
@@ -72,6 +79,7 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
     { schema: { summary: "Get a call's log", tags: ['calls'], params: CallParams } },
     async (req, reply) => {
       const { fn_id, call_id } = req.params as { fn_id: string; call_id: string };
+      requireFnId(fn_id);
       await fnOrFail(fn_id);
       if (!isValidId(call_id)) fail('CallLogNotFound');
       const accept = req.headers.accept ?? '';

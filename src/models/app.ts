@@ -38,6 +38,20 @@ export function validateAppName(name: string | undefined): void {
 }
 
 /**
+ * Go's url.Parse reads a string without a `scheme:` prefix (a bare word such as `yo`) as a
+ * path with an empty scheme, so Fn refuses it for its scheme, not as unparsable.
+ */
+function isSchemelessPath(raw: string): boolean {
+  const firstSegment = raw.split('/', 1)[0] ?? '';
+  return (
+    !firstSegment.includes(':') &&
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Go rejects control characters
+    !/[\x00-\x1f\x7f]/.test(raw) &&
+    !/%(?![0-9A-Fa-f]{2})/.test(raw)
+  );
+}
+
+/**
  * Fn accepts a comma-separated list of syslog URLs (seed 000); each must parse and use a
  * supported scheme.
  */
@@ -47,7 +61,7 @@ export function validateSyslogUrl(value: string | undefined): void {
     const raw = part.trim();
     let scheme: string;
     try {
-      scheme = new URL(raw).protocol.replace(/:$/, '');
+      scheme = isSchemelessPath(raw) ? '' : new URL(raw).protocol.replace(/:$/, '');
     } catch {
       throw errInvalidSyslog(value, `parse "${raw}": invalid URI for request`);
     }

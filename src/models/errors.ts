@@ -194,8 +194,14 @@ export function fail(name: ErrorName): never {
 export const errInvalidSyslog = (url: string, reason: string) =>
   new ApiError(400, `invalid syslog url: "${url}" ${reason}`);
 
+/** Fn v1 names the syslog url without a reason. */
+export const errV1InvalidSyslog = (url: string) => new ApiError(400, `invalid syslog url: "${url}"`);
+
 export const errPathNotFound = (method: string, path: string) =>
   new ApiError(404, `Path not found: ${method} ${path}`);
+
+/** Fn's v1 router names only the path in its 404, unlike the v2 NoRoute answer. */
+export const errV1PathNotFound = (path: string) => new ApiError(404, `Path not found: ${path}`);
 
 export const errMethodNotAllowed = (method: string, path: string) =>
   new ApiError(405, `Method not allowed: ${method} ${path}`);

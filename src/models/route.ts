@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { type Annotations, type Config, validateAnnotations } from './annotations.js';
 import { fail } from './errors.js';
 import {
@@ -57,6 +58,16 @@ export function parseMilliCPUs(cpus: string | undefined): number {
     fail('InvalidCPUs');
   }
   return Math.round(m);
+}
+
+/**
+ * Go's `path.Clean`, as Fn v1 applies it to route paths: `//` collapses, `.` and `..` resolve
+ * and a trailing `/` goes, so `/a/` and `/a` are one route. Empty stays empty (missing path).
+ */
+export function cleanRoutePath(path: string): string {
+  if (path === '') return path;
+  const normal = posix.normalize(path);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
 export function validateRoutePath(path: string | undefined): void {

@@ -80,6 +80,16 @@ describe('/v2/apps', () => {
       );
     });
 
+    it('refuses a bare-word syslog url for its scheme, on create and update', async () => {
+      const message =
+        'invalid syslog url: "yo" invalid scheme, only [tcp, udp, unix, unixgram, tcp+tls] are supported';
+      const created = await send(s.app, 'POST', '/v2/apps', { name: unique('app'), syslog_url: 'yo' });
+      assert.deepEqual([created.status, created.body], [400, { message }]);
+      const app = await createApp(s.app);
+      const updated = await send(s.app, 'PUT', `/v2/apps/${app.id}`, { syslog_url: 'yo' });
+      assert.deepEqual([updated.status, updated.body], [400, { message }]);
+    });
+
     it('accepts the known shapes and rejects others', async () => {
       const app = await createApp(s.app, { shape: 'GENERIC_ARM' });
       assert.equal(app.shape, 'GENERIC_ARM');

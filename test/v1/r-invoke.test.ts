@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { goDuration } from '../../src/invoke/v1-routes.js';
@@ -67,6 +68,23 @@ describe('/r/{app}/{path} for http-stream routes', { skip: !docker && 'Docker is
     assert.deepEqual(
       list.json<{ calls: { id: string }[] }>().calls.map((c) => c.id),
       [id],
+    );
+  });
+
+  it('reaches a route created with a trailing slash at its cleaned path', async () => {
+    const name = `slash-${randomUUID().slice(0, 8)}`;
+    const { app } = await createRoute(base, {
+      path: `/${name}/`,
+      image: 'fnode-test/hello',
+      format: 'http-stream',
+    });
+    const res = await http(base, 'POST', `/r/${app}/${name}`, { name: 'clean' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json<{ message: string }>().message, 'Hello clean');
+    const listed = await http(base, 'GET', `/v1/apps/${app}/routes`);
+    assert.deepEqual(
+      listed.json<{ routes: { path: string }[] }>().routes.map((r) => r.path),
+      [`/${name}`],
     );
   });
 

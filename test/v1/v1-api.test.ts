@@ -70,6 +70,29 @@ describe('v1 API', () => {
       v1Error(await send(s.app, 'POST', '/v1/apps', { app: { name } }), 409, 'App already exists');
     });
 
+    it('refuses a bare-word syslog url with the url alone, on create and update', async () => {
+      const message = 'invalid syslog url: "yo"';
+      v1Error(
+        await send(s.app, 'POST', '/v1/apps', { app: { name: unique('app'), syslog_url: 'yo' } }),
+        400,
+        message,
+      );
+      const name = await newApp();
+      v1Error(await send(s.app, 'PATCH', `/v1/apps/${name}`, { app: { syslog_url: 'yo' } }), 400, message);
+      v1Error(
+        await send(s.app, 'POST', '/v1/apps', { app: { name: 'a b', syslog_url: 'yo' } }),
+        400,
+        'Invalid app name',
+      );
+    });
+
+    it('POST with an app id is 400 App ID cannot be supplied on create', async () => {
+      const name = unique('app');
+      const res = await send(s.app, 'POST', '/v1/apps', { app: { id: newId(), name } });
+      v1Error(res, 400, 'App ID cannot be supplied on create');
+      v1Error(await send(s.app, 'GET', `/v1/apps/${name}`), 404, 'App not found');
+    });
+
     it('GET one and the list, with next_cursor paging by name', async () => {
       const name = await newApp();
       const one = await send(s.app, 'GET', `/v1/apps/${name}`);
@@ -126,8 +149,9 @@ describe('v1 API', () => {
       assert.equal(list.body.items.length, 1);
     });
 
-    it('unknown v1 paths and methods answer 404 and 405 in the v1 shape', async () => {
-      v1Error(await send(s.app, 'GET', '/v1/nothing'), 404, 'Path not found: GET /v1/nothing');
+    it('unknown v1 paths answer 404 Path not found with the path alone, and methods 405, in the v1 shape', async () => {
+      v1Error(await send(s.app, 'GET', '/v1/nothing'), 404, 'Path not found: /v1/nothing');
+      v1Error(await send(s.app, 'POST', '/v1/nothing?x=1'), 404, 'Path not found: /v1/nothing');
       v1Error(await send(s.app, 'PUT', '/v1/apps'), 405, 'Method not allowed: PUT /v1/apps');
     });
   });
@@ -148,7 +172,6 @@ describe('v1 API', () => {
       assert.equal(res.status, 200, res.raw);
       assert.equal(res.body.message, 'Route successfully created');
       const r = res.body.route;
-      assert.equal(r.app_name, app);
       assert.equal(r.path, '/hello');
       assert.equal(r.image, 'fnode-test/hello');
       assert.equal(r.memory, 128);
@@ -166,6 +189,70 @@ describe('v1 API', () => {
         409,
         'Route already exists',
       );
+    });
+
+    it('cleans route paths on create and update: // collapses and a trailing / is dropped', async () => {
+      const app = await newApp();
+      const base = `/v1/apps/${app}/routes`;
+      const made = await send(s.app, 'POST', base, { route: { path: '/a/', image: 'x' } });
+      assert.equal(made.body.route.path, '/a', made.raw);
+      const deep = await send(s.app, 'POST', base, { route: { path: '//c//d/', image: 'x' } });
+      assert.equal(deep.body.route.path, '/c/d', deep.raw);
+      const put = await send(s.app, 'PUT', `${base}/b//`, { route: { path: '/b/', image: 'x' } });
+      assert.equal(put.body.route.path, '/b', put.raw);
+      const patched = await send(s.app, 'PATCH', `${base}/a/`, { route: { path: '/a//', memory: 64 } });
+      assert.equal(patched.status, 200, patched.raw);
+      assert.equal(patched.body.route.path, '/a');
+      assert.equal((await send(s.app, 'GET', `${base}/a`)).body.route.memory, 64);
+      v1Error(
+        await send(s.app, 'POST', base, { route: { path: '/a', image: 'x' } }),
+        409,
+        'Route already exists',
+      );
+      const listed = (await send(s.app, 'GET', base)).body.routes as { path: string }[];
+      assert.deepEqual(listed.map((r) => r.path).sort(), ['/a', '/b', '/c/d']);
+    });
+
+    it('answers cpus in milli-CPUs, on create, update, get and list', async () => {
+      const app = await newApp();
+      const half = await newRoute(app, { cpus: '0.5' });
+      const base = `/v1/apps/${app}/routes`;
+      assert.equal((await send(s.app, 'GET', `${base}${half}`)).body.route.cpus, '500m');
+      const two = await send(s.app, 'PATCH', `${base}${half}`, { route: { cpus: '2' } });
+      assert.equal(two.body.route.cpus, '2000m');
+      const put = await send(s.app, 'PUT', `${base}/put-cpus`, { route: { image: 'x', cpus: '1.5' } });
+      assert.equal(put.body.route.cpus, '1500m');
+      const milli = await newRoute(app, { cpus: '250m' });
+      const listed = (await send(s.app, 'GET', base)).body.routes as { path: string; cpus: string }[];
+      const cpusOf = Object.fromEntries(listed.map((r) => [r.path, r.cpus]));
+      assert.deepEqual(cpusOf, { [half]: '2000m', '/put-cpus': '1500m', [milli]: '250m' });
+    });
+
+    it("answers exactly Fn's route fields: empty cpus and zero tmpfs_size when unset, no empty maps", async () => {
+      const app = await newApp();
+      const path = await newRoute(app, { config: {}, headers: {}, annotations: {} });
+      for (const res of [
+        await send(s.app, 'GET', `/v1/apps/${app}/routes${path}`),
+        await send(s.app, 'PATCH', `/v1/apps/${app}/routes${path}`, { route: { memory: 64 } }),
+      ]) {
+        const r = res.body.route;
+        assert.deepEqual(Object.keys(r), [
+          'app_id',
+          'path',
+          'image',
+          'memory',
+          'cpus',
+          'type',
+          'format',
+          'timeout',
+          'idle_timeout',
+          'tmpfs_size',
+          'created_at',
+          'updated_at',
+        ]);
+        assert.equal(r.cpus, '');
+        assert.equal(r.tmpfs_size, 0);
+      }
     });
 
     it('POST validation errors, and no app is left behind by an invalid route', async () => {

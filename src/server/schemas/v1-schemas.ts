@@ -33,18 +33,17 @@ const HeadersSchema = Type.Record(Type.String(), Type.Array(Type.String()));
 
 export const V1RouteSchema = Type.Object(
   {
-    app_name: Type.String(),
     app_id: Type.String(),
     path: Type.String(),
     image: Type.String(),
     memory: Type.Integer({ description: 'MB' }),
-    cpus: Type.Optional(Type.String({ description: 'e.g. 100m or 0.5' })),
+    cpus: Type.String({ description: 'Milli-CPUs, e.g. 500m; empty when unset' }),
     headers: Type.Optional(HeadersSchema),
     type: Type.String({ description: 'sync or async' }),
     format: Type.String({ description: 'default, http, json, cloudevent or http-stream' }),
     timeout: Type.Integer({ description: 'Seconds' }),
     idle_timeout: Type.Integer({ description: 'Seconds' }),
-    tmpfs_size: Type.Optional(Type.Integer({ description: 'MB of /tmp' })),
+    tmpfs_size: Type.Integer({ description: 'MB of /tmp; 0 when unset' }),
     config: Type.Optional(ConfigSchema),
     annotations: Type.Optional(AnnotationsSchema),
     created_at: Time,
@@ -79,6 +78,7 @@ const opt = <T extends TSchema>(s: T) => Type.Optional(Nullable(s));
 const NullableConfig = Type.Record(Type.String(), Nullable(Type.String()));
 
 export const V1AppFields = Type.Object({
+  id: opt(Type.String({ description: 'Refused on create: ids are assigned by the server' })),
   name: opt(Type.String()),
   config: opt(NullableConfig),
   annotations: opt(AnnotationsSchema),

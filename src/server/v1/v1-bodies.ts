@@ -1,8 +1,9 @@
 import type { Annotations } from '../../models/index.js';
-import { fail } from '../../models/index.js';
+import { cleanRoutePath, fail } from '../../models/index.js';
 
 /** The `app` object of `{"app":{…}}`, as Go would decode it (null = absent). */
 export interface V1AppBody {
+  id?: string;
   name?: string;
   config?: Record<string, string>;
   annotations?: Annotations;
@@ -105,6 +106,7 @@ export function appFromBody(body: unknown): V1AppBody | undefined {
   const a = unwrap(body, 'app');
   if (!a) return undefined;
   return compact({
+    id: str(a, 'id'),
     name: str(a, 'name'),
     config: stringMap(a, 'config'),
     annotations: annotations(a),
@@ -115,8 +117,10 @@ export function appFromBody(body: unknown): V1AppBody | undefined {
 export function routeFromBody(body: unknown): V1RouteBody | undefined {
   const r = unwrap(body, 'route');
   if (!r) return undefined;
+  const path = str(r, 'path');
   return compact({
-    path: str(r, 'path'),
+    // Fn cleans the path before anything else: `/a/` is `/a`, also for the immutability check.
+    path: path === undefined ? undefined : cleanRoutePath(path),
     image: str(r, 'image'),
     memory: uint(r, 'memory'),
     cpus: str(r, 'cpus'),

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ApiError, Errors, errMethodNotAllowed, errPathNotFound } from '../../models/index.js';
+import { type ApiError, Errors, errMethodNotAllowed, errV1PathNotFound } from '../../models/index.js';
 import { toApiError } from '../error-handler.js';
 import { routePattern } from '../not-found.js';
 
@@ -30,8 +30,8 @@ export function useV1Errors(scope: FastifyInstance, maxRequestSize: number): voi
 }
 
 /**
- * Unknown paths under a prefixed v1 scope answer Fn's 404 (or 405 when another method serves
- * the path) in the v1 shape. Call before the scope's routes are added.
+ * Unknown paths under a prefixed v1 scope answer Fn's v1 404 `Path not found: <path>` (or 405
+ * when another method serves the path) in the v1 shape. Call before the scope's routes are added.
  */
 export function useV1NotFound(scope: FastifyInstance): void {
   const known: { pattern: RegExp; methods: Set<string> }[] = [];
@@ -48,6 +48,6 @@ export function useV1NotFound(scope: FastifyInstance): void {
       // keep the raw path
     }
     const served = known.some((k) => k.pattern.test(raw) && !k.methods.has(req.method));
-    throw served ? errMethodNotAllowed(req.method, path) : errPathNotFound(req.method, path);
+    throw served ? errMethodNotAllowed(req.method, path) : errV1PathNotFound(path);
   });
 }

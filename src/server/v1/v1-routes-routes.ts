@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { cleanRoutePath } from '../../models/index.js';
 import {
   V1AppParams,
   V1Deleted,
@@ -16,8 +17,8 @@ type AppParams = { Params: { app: string } };
 type RouteParams = { Params: { app: string; '*': string } };
 const tags = ['v1'];
 
-/** The route path from `/v1/apps/{app}/routes/{path…}`. */
-const pathOf = (p: { '*': string }) => `/${p['*']}`;
+/** The route path from `/v1/apps/{app}/routes/{path…}`, cleaned as routes are stored. */
+const pathOf = (p: { '*': string }) => cleanRoutePath(`/${p['*']}`);
 
 /** `/v1/apps/{app}/routes`: Fn v1's routes API. Both create paths create the app if needed. */
 export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, { v1 }) => {

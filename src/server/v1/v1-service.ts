@@ -1,21 +1,79 @@
 import type { Datastore } from '../../datastore/datastore.js';
 import {
+  type Annotations,
   ApiError,
   type App,
+  type Config,
   clampPerPage,
   decodeCursor,
+  errV1InvalidSyslog,
   fail,
   isValidResourceName,
+  parseMilliCPUs,
   type Route,
   routeWithDefaults,
   validateRoute,
 } from '../../models/index.js';
 import type { V1AppBody, V1RouteBody } from './v1-bodies.js';
 
-/** A route as Fn v1 shows it: with its app's name. */
-export type V1Route = Route & { app_name: string };
+/**
+ * A route as Fn v1's `models.Route` marshals it: its fields in Go's order, cpus as `MilliCPUs`
+ * (`""` when unset), `tmpfs_size` always present, and empty maps left out (`omitempty`).
+ */
+export interface V1Route {
+  app_id: string;
+  path: string;
+  image: string;
+  memory: number;
+  cpus: string;
+  headers?: Record<string, string[]>;
+  type: string;
+  format: string;
+  timeout: number;
+  idle_timeout: number;
+  tmpfs_size: number;
+  config?: Config;
+  annotations?: Annotations;
+  created_at: string;
+  updated_at: string;
+}
 
-export const toV1Route = (r: Route, appName: string): V1Route => ({ app_name: appName, ...r });
+const nonEmpty = <T extends object>(m: T | undefined): T | undefined =>
+  m && Object.keys(m).length > 0 ? m : undefined;
+
+/** Go's `MilliCPUs` text: whole milli-CPUs with an `m`; a value stored as `"0.5"` reads `"500m"`. */
+export function milliCPUsText(cpus: string | undefined): string {
+  if (!cpus || cpus.endsWith('m')) return cpus ?? '';
+  try {
+    return `${parseMilliCPUs(cpus)}m`;
+  } catch {
+    // Stored before validation tightened: show it rather than fail the read.
+    return cpus;
+  }
+}
+
+export function toV1Route(r: Route): V1Route {
+  const headers = nonEmpty(r.headers);
+  const config = nonEmpty(r.config);
+  const annotations = nonEmpty(r.annotations);
+  return {
+    app_id: r.app_id,
+    path: r.path,
+    image: r.image,
+    memory: r.memory,
+    cpus: milliCPUsText(r.cpus),
+    ...(headers ? { headers } : {}),
+    type: r.type,
+    format: r.format,
+    timeout: r.timeout,
+    idle_timeout: r.idle_timeout,
+    tmpfs_size: r.tmpfs_size ?? 0,
+    ...(config ? { config } : {}),
+    ...(annotations ? { annotations } : {}),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
 
 /** Fn v1's app and route rules (`apps_v1_*.go`, `routes_*.go`) on the shared datastore. */
 export class V1Service {
@@ -38,7 +96,8 @@ export class V1Service {
 
   async createApp(body: V1AppBody | undefined): Promise<App> {
     if (!body) fail('AppsMissingNew');
-    return this.ds.insertApp({ name: body.name ?? '', ...appFields(body) });
+    if (body.id) fail('AppIDProvided');
+    return this.ds.insertApp({ name: body.name ?? '', ...appFields(body) }).catch(v1SyslogError(body));
   }
 
   /** A name in the body is refused, even the same one (Fn v1). */
@@ -46,7 +105,7 @@ export class V1Service {
     if (!body) fail('AppsMissingNew');
     if (body.name) fail('AppsNameImmutable');
     const app = await this.app(name);
-    return this.ds.updateApp(app.id, appFields(body));
+    return this.ds.updateApp(app.id, appFields(body)).catch(v1SyslogError(body));
   }
 
   async removeApp(name: string): Promise<void> {
@@ -65,12 +124,12 @@ export class V1Service {
       ...(q.cursor ? { cursor: q.cursor } : {}),
       ...(q.image ? { image: q.image } : {}),
     });
-    return { routes: page.items.map((r) => toV1Route(r, app.name)), next_cursor: page.nextCursor ?? '' };
+    return { routes: page.items.map((r) => toV1Route(r)), next_cursor: page.nextCursor ?? '' };
   }
 
   async getRoute(appName: string, path: string): Promise<V1Route> {
     const app = await this.app(appName);
-    return toV1Route(await this.ds.getRoute(app.id, path), app.name);
+    return toV1Route(await this.ds.getRoute(app.id, path));
   }
 
   /** POST: a new route; the app is created when it does not exist yet. */
@@ -80,7 +139,7 @@ export class V1Service {
     checkNewRoute(body, body.path);
     const app = await this.appOrCreate(appName);
     const route = await this.ds.insertRoute(newRoute(app.id, body.path, body));
-    return toV1Route(route, app.name);
+    return toV1Route(route);
   }
 
   /** PUT: creates the route (and its app) or updates it; `created` tells which. */
@@ -95,17 +154,17 @@ export class V1Service {
     const existing = await this.ds.getRoute(app.id, path).catch(notFoundAsUndefined);
     if (existing) {
       const route = await this.ds.updateRoute(app.id, path, routePatch(body));
-      return { route: toV1Route(route, app.name), created: false };
+      return { route: toV1Route(route), created: false };
     }
     checkNewRoute(body, path);
     try {
       const route = await this.ds.insertRoute(newRoute(app.id, path, body));
-      return { route: toV1Route(route, app.name), created: true };
+      return { route: toV1Route(route), created: true };
     } catch (err) {
       // Created by someone else in between: update it instead.
       if (!(err instanceof ApiError && err.status === 409)) throw err;
       const route = await this.ds.updateRoute(app.id, path, routePatch(body));
-      return { route: toV1Route(route, app.name), created: false };
+      return { route: toV1Route(route), created: false };
     }
   }
 
@@ -114,7 +173,7 @@ export class V1Service {
     if (!body) fail('RoutesMissingNew');
     if (body.path && body.path !== path) fail('RoutesPathImmutable');
     const app = await this.app(appName);
-    return toV1Route(await this.ds.updateRoute(app.id, path, routePatch(body)), app.name);
+    return toV1Route(await this.ds.updateRoute(app.id, path, routePatch(body)));
   }
 
   async removeRoute(appName: string, path: string): Promise<void> {
@@ -132,6 +191,20 @@ export class V1Service {
       throw err;
     }
   }
+}
+
+/**
+ * The shared app rules give the v2 message, with its reason; v1 answers the url alone. Checked
+ * after the datastore's validation so that an invalid name still wins, as in Fn.
+ */
+function v1SyslogError(body: V1AppBody): (err: unknown) => never {
+  return (err) => {
+    const url = body.syslog_url;
+    if (url && err instanceof ApiError && err.message.startsWith(`invalid syslog url: "${url}"`)) {
+      throw errV1InvalidSyslog(url);
+    }
+    throw err;
+  };
 }
 
 function appFields(body: V1AppBody): Partial<Pick<App, 'config' | 'annotations' | 'syslog_url'>> {
