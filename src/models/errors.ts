@@ -211,3 +211,6 @@ export const errRequestTooLarge = (size: number, max: number) =>
 
 export const errImagePull = (image: string, message: string) =>
   new ApiError(502, `Failed to pull image '${image}': ${message}`);
+
+/** Fn's answer when a legacy-format function process exits while it serves a call. */
+export const errContainerExit = (code: number) => new ApiError(502, `container exit code ${code}`);

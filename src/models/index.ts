@@ -10,6 +10,7 @@ export {
   errMethodNotAllowed,
   errRequestTooLarge,
   errImagePull,
+  errContainerExit,
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';

@@ -126,9 +126,10 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
       const { app, path } = await createRoute(base, { image: IMAGE, format: 'default' });
       const res = await call(app, path, 'crash');
       assert.equal(res.status, 502);
-      assert.deepEqual(res.json(), { error: { message: 'error receiving function response' } });
+      assert.deepEqual(res.json(), { error: { message: 'container exit code 3' } });
       const c = await v1Call(base, app, callIdOf(res.headers));
       assert.equal(c.reason, 'bad_exit');
+      assert.equal(c.error, 'container exit code 3');
     });
   });
 
@@ -203,9 +204,10 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
         const { app, path } = await createRoute(base, { image: IMAGE, format });
         const crash = await call(app, path, 'crash');
         assert.equal(crash.status, 502);
-        assert.deepEqual(crash.json(), { error: { message: 'error receiving function response' } });
+        assert.deepEqual(crash.json(), { error: { message: 'container exit code 3' } });
         const c = await v1Call(base, app, callIdOf(crash.headers));
         assert.equal(c.reason, 'bad_exit');
+        assert.equal(c.error, 'container exit code 3');
         const garbage = await call(app, path, 'garbage');
         assert.equal(garbage.status, 502);
         assert.match(

@@ -1,4 +1,4 @@
-import { Errors } from '../../models/index.js';
+import { errContainerExit } from '../../models/index.js';
 import { type ContainerProtocol, type Exchange, ExchangeFailure } from '../container-protocol.js';
 import type { Container } from '../drivers/index.js';
 import type { AgentCall, FunctionSpec } from '../function-spec.js';
@@ -68,6 +68,19 @@ class FramedExchange implements Exchange {
       const req = callRequest(call);
       this.framing.write(this.container.stdin!, call, req);
       return this.framing.read(this.out, signal, call, req);
+    }).catch(async (err: unknown) => {
+      if (err instanceof CallDeadlineError || err instanceof ExchangeFailure) throw err;
+      // The process exited mid-call: Fn answers with its exit code.
+      const exit = await Promise.race([
+        this.container.exited,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 500).unref()),
+      ]);
+      if (!exit || exit.exitCode === 0) throw err;
+      throw new ExchangeFailure(
+        errContainerExit(exit.exitCode),
+        exit.oomKilled ? 'killed' : 'bad_exit',
+        false,
+      );
     });
   }
 
@@ -100,7 +113,7 @@ class OneShotExchange implements Exchange {
       ]);
       if (exit.exitCode !== 0) {
         throw new ExchangeFailure(
-          Errors.FunctionResponse.copy(),
+          errContainerExit(exit.exitCode),
           exit.oomKilled ? 'killed' : 'bad_exit',
           false,
         );
