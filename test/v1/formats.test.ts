@@ -58,7 +58,7 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
         format: 'default',
         config: { FOO: 'bar' },
       });
-      const res = await call(app, path, 'hello default');
+      const res = await call(app, path, 'hello default', { 'Content-Type': 'text/plain' });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
       const r = res.json<Report>();
@@ -69,7 +69,9 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
       assert.equal(r.env['FN_TYPE'], 'sync');
       assert.equal(r.env['FN_METHOD'], 'POST');
       assert.equal(r.env['FOO'], 'bar');
-      assert.equal(r.env['FN_HEADER_X_Test'], 'yes');
+      // Fn's names: the header's canonical name as it is, Content-Type included.
+      assert.equal(r.env['FN_HEADER_X-Test'], 'yes');
+      assert.equal(r.env['FN_HEADER_Content-Type'], 'text/plain');
       assert.match(r.env['FN_REQUEST_URL'] ?? '', new RegExp(`/r/${app}${path}\\?q=1$`));
       assert.equal(r.env['FN_CALL_ID'], callIdOf(res.headers));
       const second = await call(app, path, 'again');

@@ -5,7 +5,7 @@ export interface CallRequest {
   method: string;
   url: string;
   contentType: string;
-  /** The client's headers by their canonical names (no Content-Type, no Fn-Http-*). */
+  /** The client's headers by their canonical names, Content-Type included (no Fn-Http-*). */
   headers: Record<string, string[]>;
   /** FN_DEADLINE: RFC 3339. */
   deadline: string;
@@ -25,13 +25,18 @@ export function callRequest(call: AgentCall): CallRequest {
     const first = list(v)[0] ?? '';
     if (lower === 'fn-http-method') method = first;
     else if (lower === 'fn-http-request-url') url = first;
-    else if (lower === 'content-type') contentType = first;
-    else if (lower.startsWith(PREFIX)) headers[k.slice(PREFIX.length)] = list(v);
+    else if (lower === 'content-type') {
+      contentType = first;
+      headers['Content-Type'] = list(v);
+    } else if (lower.startsWith(PREFIX)) headers[k.slice(PREFIX.length)] = list(v);
   }
   return { method, url, contentType, headers, deadline: new Date(call.deadline).toISOString() };
 }
 
-/** FN_HEADER_<Name>=v1, v2: the cold (default format) per-call environment of Fn v1. */
+/**
+ * FN_HEADER_<Name>=v1, v2: the cold (default format) per-call environment of Fn v1, whose agent
+ * names the variables after the header's canonical name as it is (`FN_HEADER_Content-Type`).
+ */
 export function coldCallEnv(call: AgentCall, req: CallRequest): Record<string, string> {
   const env: Record<string, string> = {
     FN_DEADLINE: req.deadline,
@@ -39,7 +44,6 @@ export function coldCallEnv(call: AgentCall, req: CallRequest): Record<string, s
     FN_REQUEST_URL: req.url,
     FN_CALL_ID: call.id,
   };
-  if (req.contentType) env['FN_HEADER_Content_Type'] = req.contentType;
-  for (const [k, v] of Object.entries(req.headers)) env[`FN_HEADER_${k.replace(/-/g, '_')}`] = v.join(', ');
+  for (const [k, v] of Object.entries(req.headers)) env[`FN_HEADER_${k}`] = v.join(', ');
   return env;
 }

@@ -39,7 +39,6 @@ export const httpProtocol: StdioProtocol = {
       // keep the defaults
     }
     const lines = [`${req.method} ${target} HTTP/1.1`, `Host: ${host}`];
-    if (req.contentType) lines.push(`Content-Type: ${req.contentType}`);
     for (const [k, vs] of Object.entries(req.headers)) for (const v of vs) lines.push(`${k}: ${v}`);
     lines.push(
       `Fn_deadline: ${req.deadline}`,
