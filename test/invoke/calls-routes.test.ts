@@ -1,32 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createDatastore } from '../../src/datastore/index.js';
 import { callsRoutes } from '../../src/invoke/index.js';
-import { buildServer } from '../../src/server/index.js';
-import { send, type TestServer } from '../server/helpers.js';
+import { send, startTestServer, type TestServer } from '../server/helpers.js';
 
 /** The calls API alone on a fresh SQLite file: its answers need no containers. */
-async function startCallsServer(): Promise<TestServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'fnode-calls-'));
-  const ds = await createDatastore(`sqlite3://${join(dir, 'fn.db')}`);
-  const app = await buildServer({
-    datastore: ds,
-    version: '9.9.9-test',
-    plugins: [{ plugin: callsRoutes, options: { datastore: ds } }],
-  });
-  await app.ready();
-  return {
-    app,
-    ds,
-    close: async () => {
-      await app.close();
-      await ds.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+function startCallsServer(): Promise<TestServer> {
+  return startTestServer({ pluginsOn: (ds) => [{ plugin: callsRoutes, options: { datastore: ds } }] });
 }
 
 describe('/v2/fns/{fn_id}/calls', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Datastore } from '../../src/datastore/datastore.js';
 import { createDatastore } from '../../src/datastore/index.js';
-import { buildServer, type ServerOptions } from '../../src/server/index.js';
+import { buildServer, type ServerOptions, type ServerPlugin } from '../../src/server/index.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -13,11 +13,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions extends Partial<ServerOptions> {
+  /** Route families that need the server's datastore (registered after `plugins`). */
+  pluginsOn?: (ds: Datastore) => readonly ServerPlugin[];
+}
+
 /** A server on a fresh SQLite file in its own temp dir; `close` removes everything. */
-export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'fnode-server-'));
   const ds = await createDatastore(`sqlite3://${join(dir, 'fn.db')}`);
-  const app = await buildServer({ datastore: ds, version: '9.9.9-test', ...opts });
+  const { pluginsOn, ...options } = opts;
+  const plugins = [...(options.plugins ?? []), ...(pluginsOn?.(ds) ?? [])];
+  const app = await buildServer({ datastore: ds, version: '9.9.9-test', ...options, plugins });
   await app.ready();
   return {
     app,
