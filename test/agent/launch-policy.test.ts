@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Container } from '../../src/agent/drivers/index.js';
-import { specFor } from '../../src/agent/function-spec.js';
 import { HotContainer } from '../../src/agent/hot-container.js';
 import { httpStreamProtocol } from '../../src/agent/http-stream-protocol.js';
 import { LaunchPolicy, type LoadProbe } from '../../src/agent/launch-policy.js';
 import { SlotQueue, type Waiter } from '../../src/agent/slot-queue.js';
-import type { App, Fn } from '../../src/models/index.js';
-
-const app = { id: 'A', name: 'app', config: {} } as unknown as App;
-const fn = {
-  id: 'F',
-  name: 'fn',
-  app_id: 'A',
-  image: 'img',
-  memory: 128,
-  timeout: 30,
-  idle_timeout: 30,
-  config: {},
-} as unknown as Fn;
+import { testSpec } from './test-spec.js';
 
 /** The policy reads only these of a container: whether it is full and when its newest call began. */
 function busyContainer(lastCallAt: number): HotContainer {
@@ -47,7 +34,7 @@ function setup(opts: {
     close() {},
   };
   const policy = new LaunchPolicy({ graceMs: opts.graceMs ?? 50, probe, now: () => now });
-  const q = new SlotQueue(specFor(app, fn), httpStreamProtocol(0));
+  const q = new SlotQueue(testSpec(), httpStreamProtocol(0));
   q.serviceMs = opts.serviceMs;
   q.all.add(busyContainer(now));
   for (const ago of opts.waitersSince) q.waiters.push({ since: now - ago } as Waiter);

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentCall } from '../../src/agent/function-spec.js';
-import { specFor } from '../../src/agent/function-spec.js';
 import { httpStreamProtocol } from '../../src/agent/http-stream-protocol.js';
 import { SlotQueue, type Waiter } from '../../src/agent/slot-queue.js';
-import type { App, Fn } from '../../src/models/index.js';
-
-const app = { id: 'A', name: 'app', config: {} } as unknown as App;
-const fn = {
-  id: 'F',
-  name: 'fn',
-  app_id: 'A',
-  image: 'img',
-  memory: 128,
-  timeout: 30,
-  config: {},
-} as unknown as Fn;
+import { testSpec } from './test-spec.js';
 
 function waiter(id: string, since: number, background: boolean): Waiter {
   return { call: { id, background } as AgentCall, since } as Waiter;
@@ -23,7 +11,7 @@ function waiter(id: string, since: number, background: boolean): Waiter {
 
 describe('a container line (SlotQueue)', () => {
   it('puts a sync call before the async calls that have waited less than a second', () => {
-    const q = new SlotQueue(specFor(app, fn), httpStreamProtocol(0));
+    const q = new SlotQueue(testSpec(), httpStreamProtocol(0));
     const now = 10_000;
     q.addWaiter(waiter('old-async', now - 2500, true));
     q.addWaiter(waiter('sync-1', now - 900, false));
@@ -38,7 +26,7 @@ describe('a container line (SlotQueue)', () => {
   });
 
   it('keeps async calls in arrival order among themselves', () => {
-    const q = new SlotQueue(specFor(app, fn), httpStreamProtocol(0));
+    const q = new SlotQueue(testSpec(), httpStreamProtocol(0));
     for (let i = 0; i < 4; i++) q.addWaiter(waiter(`a${i}`, 1000 + i, true));
     assert.deepEqual(
       q.waiters.map((w) => w.call.id),
