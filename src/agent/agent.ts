@@ -193,12 +193,15 @@ export class Agent {
    * CallTimeoutServerBusy before they start, and the runner puts them back in the queue).
    */
   handBackBackground(): void {
-    for (const q of this.queues.values()) {
-      for (const w of q.waiters.filter((x) => x.call.background)) {
-        q.removeWaiter(w);
-        clearTimeout(w.timer);
-        w.reject(Errors.CallTimeoutServerBusy.copy());
-      }
+    for (const q of this.queues.values()) this.turnAway(q, (w) => w.call.background === true);
+  }
+
+  /** The waiting calls of `q` that `which` picks get no container: 503 server busy. */
+  private turnAway(q: SlotQueue, which: (w: Waiter) => boolean): void {
+    for (const w of q.waiters.filter(which)) {
+      q.removeWaiter(w);
+      clearTimeout(w.timer);
+      w.reject(Errors.CallTimeoutServerBusy.copy());
     }
   }
 
@@ -225,10 +228,7 @@ export class Agent {
     this.probe.close();
     for (const q of this.queues.values()) {
       if (q.launchTimer) clearTimeout(q.launchTimer);
-      for (const w of q.waiters.splice(0)) {
-        clearTimeout(w.timer);
-        w.reject(Errors.CallTimeoutServerBusy.copy());
-      }
+      this.turnAway(q, () => true);
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
