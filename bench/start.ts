@@ -10,7 +10,7 @@ import { printTable } from './stats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const IDLE_MS = Number(process.env['BENCH_IDLE_MS'] ?? 5000);
-const CLI = resolve(process.env['BENCH_CLI'] ?? 'dist/src/cli/main.js');
+const CLI = resolve(process.env['BENCH_CLI'] ?? 'dist/bin/fnode.js');
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLK_TCK = 100;
 

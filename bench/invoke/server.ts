@@ -1,4 +1,4 @@
-// An fnode server started as a user starts it: `node dist/src/cli/main.js start` in its own
+// An fnode server started as a user starts it: `node dist/bin/fnode.js start` in its own
 // process, default configuration but for the port, a fresh SQLite file, network `none` and a
 // container label tag of its own (a server removes the containers of its tag it did not start).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { Pool, request } from 'undici';
 import { removeTagged } from './docker.js';
 import { freePort, rssMiB, running, stopChild } from './process.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/bin/fnode.js', import.meta.url));
 
 export interface Server {
   tag: string;

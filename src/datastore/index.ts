@@ -28,7 +28,7 @@ export { createDialect } from './sql/dialect.js';
 /** Whether a datastore error means the database is away for now (answer 503, retry later). */
 export { isUnavailable as isDatastoreUnavailable } from './sql/sql-errors.js';
 /** Kysely's values for the other SQL adapters: the one copy the datastore loads. */
-export { Kysely, sql } from './sql/kysely.js';
+export { Kysely, sql } from 'kysely';
 export type { DialectKind } from './sql/schema.js';
 
 /**

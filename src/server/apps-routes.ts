@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { Type } from './schemas/typebox.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppsService } from '../api/index.js';
 import { AppBody, AppList, AppListQuery, AppParams } from './schemas/app-schemas.js';

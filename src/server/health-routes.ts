@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from './schemas/typebox.js';
+import { Type } from '@sinclair/typebox';
 
 /** One thing the node needs to serve: its outcome says what is wrong and what to do. */
 export interface ReadinessCheck {

@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import { Type } from './schemas/typebox.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AppSchema } from './schemas/app-schemas.js';
 import { ErrorBody } from './schemas/common-schemas.js';

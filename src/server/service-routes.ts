@@ -1,4 +1,4 @@
-import { Type } from './schemas/typebox.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 
 const Hello = Type.Object({ hello: Type.String(), goto: Type.String() });

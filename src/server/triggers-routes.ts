@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { Type } from './schemas/typebox.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TriggersService } from '../api/index.js';
 import { baseUrl } from './base-url.js';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually, http } from '../helpers/fnode.js';
 
-const cli = resolve('dist/src/cli/main.js');
+const cli = resolve('dist/bin/fnode.js');
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {

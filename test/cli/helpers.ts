@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const CLI = join(ROOT, 'dist/src/cli/main.js');
+export const CLI = join(ROOT, 'dist/bin/fnode.js');
 export const HELLO_NODE_MODULES = join(ROOT, 'test/fixtures/functions/hello/node_modules');
 
 export interface Run {

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { type Call, type CallStatus, decodeCursor, fail } from '../../models/index.js';
 import type { CallResponse, DeadLetterFilter, IdempotencyClaim, Page } from '../datastore.js';
 import { upsertResponse } from './call-responses.js';

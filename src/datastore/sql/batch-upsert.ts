@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { CompiledQuery, sql } from './kysely.js';
+import { CompiledQuery, sql } from 'kysely';
 import type { Database, DialectKind } from './schema.js';
 import { inTransaction } from './transaction.js';
 

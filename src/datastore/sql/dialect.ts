@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Dialect, SqliteDatabase as KyselySqlite } from 'kysely';
-import { MysqlDialect, PostgresDialect, SqliteDialect } from './kysely.js';
+import { MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DbTarget } from './db-url.js';
 
 const POOL_SIZE = 10;

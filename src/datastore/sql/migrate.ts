@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely, MigrationProvider } from 'kysely';
-import { Migrator } from './kysely.js';
+import { Migrator } from 'kysely';
 import type { DialectKind } from './schema.js';
 
 const SQLITE_MIGRATION_ATTEMPTS = 5;

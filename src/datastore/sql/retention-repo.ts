@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { FinalCallStatuses, idFloorAt } from '../../models/index.js';
 import type { OldCallsFilter } from '../datastore.js';
 import type { Database, DialectKind } from './schema.js';

@@ -1,4 +1,4 @@
-import { Kysely } from './kysely.js';
+import { Kysely } from 'kysely';
 import { runMigrations } from './migrate.js';
 import type { App, AppPatch, Call, Fn, FnPatch, Route, Trigger, TriggerPatch } from '../../models/index.js';
 import type {

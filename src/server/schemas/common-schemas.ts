@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Type } from './typebox.js';
+import { Type } from '@sinclair/typebox';
 
 /**
  * Go's JSON decoder treats `null` as "leave the zero value", so Fn accepts `"name": null` and then

@@ -1,4 +1,4 @@
-import { Type } from './typebox.js';
+import { Type } from '@sinclair/typebox';
 import {
   AnnotationsSchema,
   ListQuery,

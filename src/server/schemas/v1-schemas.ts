@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Type } from './typebox.js';
+import { Type } from '@sinclair/typebox';
 import { AnnotationsSchema, ConfigSchema, Nullable } from './common-schemas.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Type } from '../schemas/typebox.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Datastore } from '../../datastore/datastore.js';
 import {

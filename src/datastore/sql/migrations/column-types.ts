@@ -1,5 +1,5 @@
 import type { ColumnDataType, ColumnDefinitionBuilder, CreateTableBuilder, Expression } from 'kysely';
-import { sql } from '../kysely.js';
+import { sql } from 'kysely';
 import type { DialectKind } from '../schema.js';
 
 type ColumnType = ColumnDataType | Expression<unknown>;
