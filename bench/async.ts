@@ -195,6 +195,7 @@ try {
     const config = loadConfig(
       {
         FN_PORT: '0',
+        FNODE_AUTH: 'off',
         FN_DOCKER_NETWORKS: 'none',
         FN_CONTAINER_LABEL_TAG: `fnode-bench-${randomUUID().slice(0, 8)}`,
         ...setup.env,

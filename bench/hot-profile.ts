@@ -69,6 +69,7 @@ async function startServer(name: string, src: string, sub: string): Promise<Serv
       FN_HOT_START_TIMEOUT_MSECS: '60000',
       ...env,
       FN_PORT: '0',
+      FNODE_AUTH: 'off',
       FN_DB_URL: `sqlite3://${join(dir, sub, 'fn.db')}`,
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: tag,

@@ -28,6 +28,7 @@ async function start(name: string, env: Record<string, string>): Promise<Instanc
   const config = loadConfig(
     {
       FN_PORT: '0',
+      FNODE_AUTH: 'off',
       FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: `fnode-bench-${randomUUID().slice(0, 8)}`,

@@ -38,6 +38,7 @@ async function oneRun(i: number): Promise<{ versionMs: number; cpuMs: number; rs
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? dir,
       FN_PORT: String(port),
+      FNODE_AUTH: 'off',
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: `fnode-bench-start-${process.pid}`,
     },

@@ -56,6 +56,7 @@ export async function startServer(
     env: {
       ...env,
       FN_PORT: String(port),
+      FNODE_AUTH: 'off',
       FN_DB_URL: `sqlite3://${dbPath}`,
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: tag,

@@ -23,7 +23,9 @@ import { buildServer, healthRoutes, type ReadinessCheck, sendApiError } from '..
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
+import { type AuthWiring, wireAuth } from './auth-wiring.js';
 import { queueCheck, datastoreCheck, dockerCheck } from './readiness.js';
+import { readTls } from './tls.js';
 import { v1Plugins } from './v1-wiring.js';
 import { version } from './version.js';
 
@@ -35,6 +37,10 @@ export interface Fnode {
   runner: AsyncRunner | undefined;
   /** The address the server listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
+  /** The admin token generated at this start (the first with authentication on), shown once. */
+  adminToken: { secret: string; file: string } | undefined;
+  /** Re-reads FN_TLS_CERT_FILE and FN_TLS_KEY_FILE (SIGHUP); connections open stay as they are. */
+  reloadTls(): void;
   /** Graceful shutdown: stop listening, drain calls, remove containers, flush records. */
   close(): Promise<void>;
 }
@@ -64,6 +70,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const cache = new LookupCache(store);
   // fnode.io/min-hot: every edit (here or on another node) may change which fns are kept warm.
   let warmPools: WarmPools | undefined;
+  let authWiring: AuthWiring | undefined;
   // Several nodes: a write on one clears the lookups cached by all (else within the cache's 5 s).
   const bus = await createInvalidationBus(
     { mqUrl: config.mqUrl, dbUrl: config.dbUrl, redisPrefix: config.async.redisPrefix },
@@ -71,6 +78,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       nodeId: randomUUID(),
       onInvalidate: () => {
         cache.invalidate();
+        authWiring?.invalidate();
         warmPools?.schedule();
       },
       onError: (err) => logger.warn({ err }, 'cluster cache invalidation: connection problem'),
@@ -79,6 +87,15 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     logger.warn({ err }, 'no cluster cache invalidation: other nodes see edits within 5 s');
     return undefined;
   });
+  const auth = await wireAuth(
+    config,
+    store,
+    cache,
+    () => bus?.publish(),
+    (err) => logger.warn({ err }, 'writing the last-used time of tokens failed'),
+  );
+  authWiring = auth;
+  if (!config.auth) logger.warn('FNODE_AUTH=off: every route is open to anyone who can reach this port');
   const datastore = invalidatingDatastore(store, () => {
     cache.invalidate();
     bus?.publish();
@@ -191,6 +208,8 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   if (queue) readiness.push(queueCheck(queue, config.async.readyMaxQueueAgeSecs));
   const server = await buildServer({
     datastore,
+    ...(auth.server ? { auth: auth.server } : {}),
+    ...(config.tls ? { https: readTls(config.tls) } : {}),
     logger,
     version,
     maxRequestSize: config.maxRequestSize,
@@ -286,9 +305,13 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       await store.close();
       await logStore.close();
       await bus?.close();
+      await auth.close();
       await telemetry.close();
     })();
     return closing;
   };
-  return { server, datastore, agent, runner, url, close };
+  const reloadTls = () => {
+    if (config.tls) (server.server as import('node:https').Server).setSecureContext(readTls(config.tls));
+  };
+  return { server, datastore, agent, runner, url, adminToken: auth.adminToken, reloadTls, close };
 }

@@ -33,6 +33,27 @@ async function start(opts: { port?: string }): Promise<void> {
     process.exit(1);
   }
   fnode.server.log.info(`fnode listening on ${fnode.url} (database ${redact(config.dbUrl)})`);
+  if (fnode.adminToken) {
+    // Shown this once, outside the structured log: only its hash is stored.
+    process.stderr.write(
+      `\nfnode: created the admin token (shown once; also in ${fnode.adminToken.file}, mode 0600):\n\n` +
+        `    ${fnode.adminToken.secret}\n\n` +
+        'The fnode CLI on this machine reads that file; elsewhere use FN_TOKEN, --token or a context.\n\n',
+    );
+  }
+  if (config.tls) {
+    process.on('SIGHUP', () => {
+      try {
+        fnode.reloadTls();
+        fnode.server.log.info('SIGHUP: TLS certificate and key reloaded');
+      } catch (err) {
+        fnode.server.log.error(
+          { err },
+          'SIGHUP: reloading the TLS certificate failed; the previous one stays',
+        );
+      }
+    });
+  }
   const stop = (signal: string) => {
     fnode.server.log.info(`${signal}: shutting down, waiting for running calls`);
     fnode.close().then(

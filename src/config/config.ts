@@ -21,6 +21,13 @@ export interface Config {
   readonly callRetentionSecs: number;
   /** On SIGTERM/SIGINT: how long running calls may take to finish before the server exits anyway. */
   readonly shutdownGraceSecs: number;
+  /**
+   * Bearer tokens on every route but /version and health (FNODE_AUTH, default on); off is Fn's
+   * behaviour, for a trusted network only.
+   */
+  readonly auth: boolean;
+  /** FN_TLS_CERT_FILE and FN_TLS_KEY_FILE: serve HTTPS (both re-read on SIGHUP). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly agent: AgentConfig;
   readonly async: AsyncConfig;
   readonly telemetry: TelemetryConfig;
@@ -132,6 +139,23 @@ function bool(env: Env, name: string): boolean {
   throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`);
 }
 
+function authSetting(env: Env): boolean {
+  const raw = read(env, 'FNODE_AUTH');
+  if (raw === undefined || /^(on|1|t|true)$/i.test(raw)) return true;
+  if (/^(off|0|f|false)$/i.test(raw)) return false;
+  throw new ConfigError(`FNODE_AUTH=${JSON.stringify(raw)} must be on or off`);
+}
+
+function tlsFiles(env: Env): Config['tls'] {
+  const certFile = read(env, 'FN_TLS_CERT_FILE');
+  const keyFile = read(env, 'FN_TLS_KEY_FILE');
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    throw new ConfigError('FN_TLS_CERT_FILE and FN_TLS_KEY_FILE go together: set both to serve HTTPS');
+  }
+  return { certFile, keyFile };
+}
+
 /** Memory the agent may hand out: 90 % of the machine's memory, capped by FN_MAX_TOTAL_MEMORY_BYTES. */
 function defaultMemory(): number {
   return Math.floor(totalmem() * 0.9);
@@ -157,6 +181,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     callRetentionSecs: int(env, 'FNODE_CALL_RETENTION_SECS', 7 * 86_400),
     shutdownGraceSecs: int(env, 'FNODE_SHUTDOWN_GRACE_SECS', 30),
+    auth: authSetting(env),
+    tls: tlsFiles(env),
     agent: {
       dockerNetworks: (read(env, 'FN_DOCKER_NETWORKS') ?? '').split(/\s+/).filter(Boolean),
       maxTotalMemoryBytes: maxMem > 0 ? Math.min(maxMem, defaultMemory()) : defaultMemory(),

@@ -1,4 +1,15 @@
-import type { App, AppPatch, Call, Fn, FnPatch, Route, Trigger, TriggerPatch } from '../models/index.js';
+import type {
+  App,
+  AppPatch,
+  Call,
+  Fn,
+  FnPatch,
+  Route,
+  Token,
+  TokenScope,
+  Trigger,
+  TriggerPatch,
+} from '../models/index.js';
 
 /** One page of a list: `next_cursor` is set only when the page is full, as in Fn. */
 export interface Page<T> {
@@ -214,5 +225,26 @@ export interface Datastore {
    */
   reclaimSpace(pages: number): Promise<number>;
 
+  /** Stores an API token (its secret only as `hash`). */
+  insertToken(token: NewToken): Promise<Token>;
+  /** The token whose secret hashes to `hash`, if any. */
+  getTokenByHash(hash: string): Promise<Token | undefined>;
+  /** Every token, oldest first. */
+  listTokens(): Promise<Token[]>;
+  countTokens(): Promise<number>;
+  /** Throws TokenNotFound. */
+  removeToken(id: string): Promise<void>;
+  /** Sets the tokens' last-used time (written in the background, a minute at a time). */
+  markTokensUsed(ids: readonly string[], at: string): Promise<void>;
+
   close(): Promise<void>;
+}
+
+/** A token to store: its fields, and the SHA-256 (hex) of its secret. */
+export interface NewToken {
+  name: string;
+  scope: TokenScope;
+  app_id?: string;
+  expires_at?: string;
+  hash: string;
 }

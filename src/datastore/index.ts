@@ -15,6 +15,7 @@ export type {
   NewApp,
   NewFn,
   NewRoute,
+  NewToken,
   NewTrigger,
   OldCallsFilter,
   Page,

@@ -75,6 +75,7 @@ export const Errors = {
   AppsMissingNew: e(400, 'Missing new application'),
   AppsNameImmutable: e(409, 'Could not update - name is immutable'),
   AppsNotFound: e(404, 'App not found'),
+  TokenNotFound: e(404, 'Token not found'),
   AppsInvalidShape: e(400, 'Invalid app shape'),
 
   // fns

@@ -36,3 +36,20 @@ export function fnodeAnnotation(a: Annotations | undefined, name: FnodeAnnotatio
   const n = integerOf(a?.[key]);
   return n !== undefined && n >= min && n <= max ? n : dflt;
 }
+
+/** On an HTTP trigger or a v1 route: callable without a token (`true`); everything else still needs one. */
+export const PublicAnnotation = 'fnode.io/public';
+
+/** 400 unless the public annotation, when present, is `true` or `false` (or those words as strings). */
+export function validatePublicAnnotation(a: Annotations | undefined): void {
+  if (!a || !(PublicAnnotation in a)) return;
+  const v = a[PublicAnnotation];
+  if (v === true || v === false || v === 'true' || v === 'false') return;
+  throw new ApiError(400, `Invalid annotation ${PublicAnnotation}: must be true or false`);
+}
+
+/** True when the trigger or route says it may be called without a token. */
+export function isPublic(a: Annotations | undefined): boolean {
+  const v = a?.[PublicAnnotation];
+  return v === true || v === 'true';
+}

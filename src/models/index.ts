@@ -75,6 +75,9 @@ export {
   type FnodeAnnotationName,
   fnodeAnnotation,
   validateFnodeAnnotations,
+  PublicAnnotation,
+  isPublic,
+  validatePublicAnnotation,
 } from './fnode-annotations.js';
 export {
   CallRetentionAnnotation,
@@ -82,3 +85,12 @@ export {
   parseRetentionSecs,
   validateCallRetention,
 } from './call-retention.js';
+export {
+  type Token,
+  type TokenScope,
+  type NewTokenDocument,
+  type NewTokenRequest,
+  TokenScopes,
+  validateNewToken,
+  isExpired,
+} from './token.js';

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { type Annotations, type Config, validateAnnotations } from './annotations.js';
 import { fail } from './errors.js';
+import { validatePublicAnnotation } from './fnode-annotations.js';
 import {
   DefaultIdleTimeoutSecs,
   DefaultMemoryMB,
@@ -94,4 +95,5 @@ export function validateRoute(r: Route): void {
   if (!Number.isInteger(r.memory) || r.memory < 1 || r.memory > MaxMemoryMB) fail('RoutesInvalidMemory');
   parseMilliCPUs(r.cpus);
   validateAnnotations(r.annotations);
+  validatePublicAnnotation(r.annotations);
 }

@@ -1,6 +1,7 @@
 import { type Annotations, jsonEqual, mergeAnnotations, validateAnnotations } from './annotations.js';
 import { isValidResourceName } from './app.js';
 import { fail } from './errors.js';
+import { validatePublicAnnotation } from './fnode-annotations.js';
 import { MaxLengthTriggerName } from './limits.js';
 
 export const TriggerHTTPEndpointAnnotation = 'fnproject.io/trigger/httpEndpoint';
@@ -30,6 +31,7 @@ export function validateTrigger(
   if (!t.source) fail('TriggerMissingSource');
   if (!t.source.startsWith('/')) fail('TriggerMissingSourcePrefix');
   validateAnnotations(t.annotations);
+  validatePublicAnnotation(t.annotations);
 }
 
 export type TriggerPatch = Partial<Pick<Trigger, 'name' | 'fn_id' | 'source' | 'annotations'>>;

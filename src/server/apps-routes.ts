@@ -22,7 +22,14 @@ export const appsRoutes: FastifyPluginAsync<{ apps: AppsService }> = async (app,
         response: { 200: AppList, ...errorResponses(400, 500) },
       },
     },
-    async (req) => apps.list(req.query),
+    async (req) => {
+      // A token limited to one app lists that app alone.
+      const limit = req.fnodeAppLimit;
+      if (!limit) return apps.list(req.query);
+      const named = !req.query.name || req.query.name === limit.name;
+      const only = named && !req.query.cursor ? await apps.get(limit.id).catch(() => undefined) : undefined;
+      return { items: only ? [only] : [] };
+    },
   );
 
   app.post<Body>(

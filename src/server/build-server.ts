@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
+import { type AuthOptions, installAuth, type TokensService } from '../auth/index.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { Errors } from '../models/index.js';
 import { compileOnFirstUse } from './compile-on-first-use.js';
@@ -14,6 +15,7 @@ import { openApiRoute, registerOpenApi } from './openapi.js';
 import { parseQuery } from './query-parser.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
+import { tokensRoutes } from './tokens-routes.js';
 import { RequestLogController } from './request-log.js';
 
 /** A route family registered in its own scope, e.g. `{ plugin: invokeRoutes, options: {...} }`. */
@@ -37,6 +39,10 @@ export interface ServerOptions {
    * root scope keeps Fastify's default body parsers; the v2 control plane has its own.
    */
   plugins?: readonly (ServerPlugin | FastifyPluginAsync)[];
+  /** Bearer tokens on every route but /version and health (absent: no authentication, Fn's way). */
+  auth?: AuthOptions & { tokens: TokensService };
+  /** Serve HTTPS with this key and certificate (PEM). */
+  https?: { key: Buffer; cert: Buffer };
 }
 
 /**
@@ -65,6 +71,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       onCreate: compileOnFirstUse,
     },
+    ...(opts.https ? { https: opts.https } : {}),
     frameworkErrors: (err, req, reply) => {
       sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
     },
@@ -72,11 +79,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler(createErrorHandler(maxRequestSize));
   installNotFound(app);
   limitRequestSize(app, maxRequestSize);
+  if (opts.auth) installAuth(app, opts.auth);
   await registerOpenApi(app, opts.version);
 
   await app.register(serviceRoutes, { version: opts.version });
   await app.register(openApiRoute);
   await app.register(controlPlane, { datastore: opts.datastore, publicUrl: trimSlash(opts.publicUrl) });
+  if (opts.auth) await app.register(tokensRoutes, { tokens: opts.auth.tokens });
   for (const p of opts.plugins ?? []) {
     if (typeof p === 'function') await app.register(p);
     else await app.register(p.plugin as FastifyPluginAsync<object>, p.options ?? {});

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AppSchema } from './schemas/app-schemas.js';
 import { ErrorBody } from './schemas/common-schemas.js';
 import { FnSchema } from './schemas/fn-schemas.js';
+import { TokenSchema } from './schemas/token-schemas.js';
 import { TriggerSchema } from './schemas/trigger-schemas.js';
 
 /**
@@ -31,7 +32,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
-  for (const schema of [ErrorBody, AppSchema, FnSchema, TriggerSchema]) app.addSchema(schema);
+  for (const schema of [ErrorBody, AppSchema, FnSchema, TriggerSchema, TokenSchema]) app.addSchema(schema);
 }
 
 const OpenApiDocument = Type.Object(

@@ -82,6 +82,7 @@ describe('a server started with the default configuration', () => {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? cwd,
       FN_PORT: String(port),
+      FNODE_AUTH: 'off',
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: `fnode-light-test-${process.pid}`,
       FNODE_LOADED_MODULES: listFile,

@@ -20,6 +20,7 @@ describe('a clean stop', { skip: !docker && 'Docker is not reachable' }, () => {
     const config = loadConfig(
       {
         FN_PORT: '0',
+        FNODE_AUTH: 'off',
         FN_DB_URL: dbUrl,
         FN_DOCKER_NETWORKS: 'none',
         FN_CONTAINER_LABEL_TAG: tag,

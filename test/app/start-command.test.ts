@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,7 +43,21 @@ describe('`fnode start` (what `npm start` runs)', () => {
       return r?.status === 200 ? r.json() : undefined;
     }, 20_000);
     assert.deepEqual(hello, { hello: 'world!', goto: 'https://github.com/fnproject/fn' });
-    assert.equal((await http(base, 'POST', '/v2/apps', { name: 'first' })).status, 200);
+    // Secure by default: the API wants a token, and the first start wrote an admin token.
+    const refused = await http(base, 'POST', '/v2/apps', { name: 'first' });
+    assert.equal(refused.status, 401);
+    assert.match(refused.json<{ message: string }>().message, /Authorization: Bearer/);
+    const tokenFile = join(cwd, 'data', 'admin-token');
+    assert.equal(statSync(tokenFile).mode & 0o777, 0o600, 'the admin token file is private');
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    const created = await http(
+      base,
+      'POST',
+      '/v2/apps',
+      { name: 'first' },
+      { authorization: `Bearer ${token}` },
+    );
+    assert.equal(created.status, 200);
     assert.ok(existsSync(join(cwd, 'data', 'fn.db')));
     const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
     child.kill('SIGTERM');

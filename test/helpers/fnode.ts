@@ -36,6 +36,8 @@ export async function startTestFnode(env: Record<string, string> = {}): Promise<
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: tag,
       FN_LOG_LEVEL: 'silent',
+      // Tests of other features call the API without tokens; the auth tests turn it on.
+      FNODE_AUTH: 'off',
       // A cold start on a loaded machine can take seconds; tests of the start timeout set their own.
       FN_HOT_START_TIMEOUT_MSECS: '30000',
       ...env,

@@ -114,6 +114,7 @@ async function killAndRestart(backend: Backend): Promise<void> {
   const env = {
     ...backend.env,
     FN_PORT: String(port),
+    FNODE_AUTH: 'off',
     FN_DOCKER_NETWORKS: 'none',
     FN_CONTAINER_LABEL_TAG: `fnode-kill-${randomUUID().slice(0, 8)}`,
     FN_LOG_LEVEL: 'warn',

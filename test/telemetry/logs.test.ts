@@ -27,6 +27,7 @@ async function startLoggingFnode(env: Record<string, string>) {
   const config = loadConfig(
     {
       FN_PORT: '0',
+      FNODE_AUTH: 'off',
       FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}`,
       FN_DOCKER_NETWORKS: 'none',
       FN_CONTAINER_LABEL_TAG: `fnode-test-${randomUUID().slice(0, 8)}`,

@@ -14,6 +14,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   call_responses: CallResponsesTable;
   call_settings: CallSettingsTable;
+  tokens: TokensTable;
 }
 
 export interface AppsTable {
@@ -146,6 +147,19 @@ export interface CallResponsesTable {
 export interface LogsTable {
   id: string;
   log: string;
+}
+
+/** API tokens: only a hash of the secret is kept. */
+export interface TokensTable {
+  id: string;
+  name: string;
+  scope: string;
+  app_id: string | null;
+  /** SHA-256 of the secret, hex. */
+  hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
 }
 
 export type DialectKind = 'sqlite' | 'postgres' | 'mysql';

@@ -1,6 +1,16 @@
 import { Kysely } from 'kysely';
 import { runMigrations } from './migrate.js';
-import type { App, AppPatch, Call, Fn, FnPatch, Route, Trigger, TriggerPatch } from '../../models/index.js';
+import type {
+  App,
+  AppPatch,
+  Call,
+  Fn,
+  FnPatch,
+  Route,
+  Token,
+  Trigger,
+  TriggerPatch,
+} from '../../models/index.js';
 import type {
   AppFilter,
   CallChange,
@@ -14,6 +24,7 @@ import type {
   NewApp,
   NewFn,
   NewRoute,
+  NewToken,
   NewTrigger,
   OldCallsFilter,
   Page,
@@ -33,6 +44,7 @@ import { MigrationLockTable, MigrationTable, migrationProvider } from './migrati
 import { RetentionRepo } from './retention-repo.js';
 import { RoutesRepo } from './routes-repo.js';
 import type { Database, DialectKind } from './schema.js';
+import { TokensRepo } from './tokens-repo.js';
 import { TriggersRepo } from './triggers-repo.js';
 
 /** The Datastore over Kysely: the same queries on SQLite, PostgreSQL and MySQL/MariaDB. */
@@ -45,6 +57,7 @@ export class SqlDatastore implements Datastore {
   private readonly logs: LogsRepo;
   private readonly asyncCalls: AsyncCallsRepo;
   private readonly retention: RetentionRepo;
+  private readonly tokens: TokensRepo;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -60,6 +73,7 @@ export class SqlDatastore implements Datastore {
     this.logs = new LogsRepo(db, kind);
     this.asyncCalls = new AsyncCallsRepo(db, kind, settings);
     this.retention = new RetentionRepo(db, kind);
+    this.tokens = new TokensRepo(db);
   }
 
   /** Connects and brings the schema up to date (under Kysely's migration lock). */
@@ -215,6 +229,25 @@ export class SqlDatastore implements Datastore {
   }
   reclaimSpace(pages: number): Promise<number> {
     return this.retention.reclaimSpace(pages);
+  }
+
+  insertToken(token: NewToken): Promise<Token> {
+    return this.tokens.insert(token);
+  }
+  getTokenByHash(hash: string): Promise<Token | undefined> {
+    return this.tokens.byHash(hash);
+  }
+  listTokens(): Promise<Token[]> {
+    return this.tokens.list();
+  }
+  countTokens(): Promise<number> {
+    return this.tokens.count();
+  }
+  removeToken(id: string): Promise<void> {
+    return this.tokens.remove(id);
+  }
+  markTokensUsed(ids: readonly string[], at: string): Promise<void> {
+    return this.tokens.markUsed(ids, at);
   }
 
   close(): Promise<void> {

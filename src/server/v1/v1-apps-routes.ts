@@ -26,7 +26,13 @@ export const v1AppsRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, {
         response: { 200: V1AppList, ...v1Errors(400, 500) },
       },
     },
-    async (req) => ({ message: 'Successfully listed applications', ...(await v1.listApps(req.query)) }),
+    async (req) => {
+      // A token limited to one app lists that app alone.
+      const limit = req.fnodeAppLimit;
+      if (!limit) return { message: 'Successfully listed applications', ...(await v1.listApps(req.query)) };
+      const only = req.query.cursor ? undefined : await v1.app(limit.name).catch(() => undefined);
+      return { message: 'Successfully listed applications', apps: only ? [only] : [], next_cursor: '' };
+    },
   );
 
   app.post(
