@@ -42,7 +42,10 @@ export class ApiClient {
   readonly baseUrl: string;
   private readonly agent = new Agent({ connect: { timeout: 10_000 } });
 
-  constructor(baseUrl: string) {
+  private readonly auth: Record<string, string>;
+
+  constructor(baseUrl: string, token?: string) {
+    this.auth = token ? { authorization: `Bearer ${token}` } : {};
     let url: URL;
     try {
       url = new URL(baseUrl);
@@ -65,7 +68,7 @@ export class ApiClient {
       const res = await request(url, {
         method: method as 'GET',
         dispatcher: this.agent,
-        headers: opts.headers ?? {},
+        headers: { ...this.auth, ...opts.headers },
         ...(opts.body !== undefined ? { body: opts.body } : {}),
       });
       const body = Buffer.from(await res.body.arrayBuffer());

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ApiClient } from './api-client.js';
+import { currentContext, localAdminToken } from './contexts.js';
 import { reportError } from './exit-codes.js';
 import { DEFAULT_API_URL, type GlobalOptions } from './global-options.js';
 import type { OutputFormat } from './output.js';
@@ -20,13 +21,16 @@ export function action<O extends object>(
 ): (this: Command) => Promise<void> {
   return async function (this: Command) {
     const globals = this.optsWithGlobals<GlobalOptions & O>();
-    const apiUrl = globals.apiUrl ?? process.env['FN_API_URL'] ?? DEFAULT_API_URL;
+    const context = currentContext();
+    const apiUrl = globals.apiUrl ?? process.env['FN_API_URL'] ?? context?.api_url ?? DEFAULT_API_URL;
+    // The `fn` CLI's order: a flag, the environment, the context; then this machine's admin token.
+    const token = globals.token ?? process.env['FN_TOKEN'] ?? context?.token ?? localAdminToken(apiUrl);
     let client: ApiClient | undefined;
     const ctx: CliContext = {
       output: globals.output ?? 'table',
       apiUrl,
       api() {
-        client ??= new ApiClient(apiUrl);
+        client ??= new ApiClient(apiUrl, token);
         return client;
       },
     };

@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { registerApps } from './apps-commands.js';
 import { registerBuild } from './build-command.js';
 import { registerCalls } from './calls-commands.js';
+import { registerContexts } from './context-commands.js';
 import { registerDeploy } from './deploy-command.js';
 import { registerFns } from './fns-commands.js';
 import { registerInit } from './init-command.js';
 import { registerInvoke } from './invoke-command.js';
+import { registerTokens } from './token-commands.js';
 import { registerTriggers } from './triggers-commands.js';
 import { registerVerbs } from './verbs.js';
 
@@ -16,6 +18,8 @@ export function registerClientCommands(program: Command): void {
   registerDeploy(program);
   registerInvoke(program);
   registerCalls(program);
+  registerTokens(program);
+  registerContexts(program);
   const verbs = registerVerbs(program);
   registerApps(verbs);
   registerFns(verbs);

@@ -5,6 +5,7 @@ export const DEFAULT_API_URL = 'http://localhost:8080';
 
 export interface GlobalOptions {
   apiUrl?: string;
+  token?: string;
   output?: OutputFormat;
 }
 
@@ -18,6 +19,10 @@ export function addGlobalOptions(program: Command): void {
   const add = (cmd: Command) =>
     cmd
       .option('--api-url <url>', `fnode API URL (env FN_API_URL, default ${DEFAULT_API_URL})`)
+      .option(
+        '--token <token>',
+        "API token (env FN_TOKEN; default: the context's, or a local server's admin token)",
+      )
       .addOption(
         new Option('-o, --output <format>', 'table for people (default), json for scripts').choices([
           'table',

@@ -6,7 +6,7 @@ import { addGlobalOptions } from './global-options.js';
 import { registerStart } from './start-command.js';
 
 /** The program's options that take a value: their value is not a command name. */
-const PROGRAM_OPTIONS_WITH_VALUE = new Set(['--api-url', '-o', '--output']);
+const PROGRAM_OPTIONS_WITH_VALUE = new Set(['--api-url', '--token', '-o', '--output']);
 
 /** The command named on the command line (the first word that is not a program option). */
 function commandName(args: readonly string[]): string | undefined {
