@@ -24,8 +24,16 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'apps', description: 'Applications' },
         { name: 'fns', description: 'Functions' },
         { name: 'triggers', description: 'HTTP triggers' },
+        { name: 'tokens', description: 'API tokens (admin scope)' },
         { name: 'service', description: 'Health, version and this document' },
       ],
+      // Every route but /version, / and health needs a token unless FNODE_AUTH=off.
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An fnode API token (fnode token create)' },
+        },
+      },
+      security: [{ bearer: [] }],
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>

@@ -210,4 +210,23 @@ describe('authentication and scopes', { skip: !dockerAvailable() && 'Docker is n
     assert.equal((await as(tokens['invoke'], 'POST', `/t/${appA.name}/closed`, {})).status, 200);
     assert.equal((await as(undefined, 'GET', `/v2/triggers?app_id=${appA.id}`)).status, 401);
   });
+
+  it('lets anyone call a public v1 route, in the v1 error shape otherwise', async () => {
+    const route = (path: string, annotations?: Record<string, unknown>) =>
+      as(admin, 'POST', `/v1/apps/${appA.name}/routes`, {
+        route: {
+          path,
+          image: 'fnode-test/hello',
+          format: 'http-stream',
+          ...(annotations && { annotations }),
+        },
+      });
+    assert.equal((await route('/pub', { 'fnode.io/public': 'true' })).status, 200);
+    assert.equal((await route('/priv')).status, 200);
+    const open = await as(undefined, 'POST', `/r/${appA.name}/pub`, { name: 'anyone' });
+    assert.equal(open.status, 200, open.text);
+    const closed = await as(undefined, 'POST', `/r/${appA.name}/priv`, {});
+    assert.equal(closed.status, 401);
+    assert.match(closed.json<{ error: { message: string } }>().error.message, /^Authentication required/);
+  });
 });

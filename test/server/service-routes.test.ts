@@ -140,7 +140,12 @@ describe('GET /v2/openapi.json', () => {
   });
 
   it('names the entity and error schemas and references them', () => {
-    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['App', 'Error', 'Fn', 'Trigger']);
+    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['App', 'Error', 'Fn', 'Token', 'Trigger']);
+    assert.deepEqual(doc.components.securitySchemes.bearer, {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An fnode API token (fnode token create)',
+    });
     assert.deepEqual(doc.components.schemas.Fn.required.sort(), [
       'app_id',
       'config',
