@@ -101,8 +101,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     bus?.publish();
     warmPools?.schedule();
   });
-  const runsFunctions =
-    config.nodeType === 'full' || config.nodeType === 'lb' || config.nodeType === 'runner';
+  const runsFunctions = config.nodeType === 'full';
 
   let agent: Agent | undefined;
   let recorder: CallRecorder | undefined;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 /** fnode's configuration, read once at start from Fn's environment variables, then frozen. */
 export interface Config {
   readonly port: number;
-  readonly nodeType: 'full' | 'api' | 'lb' | 'runner' | 'pure-runner';
+  /** `full`: API and functions; `api`: the API alone (FN_NODE_TYPE). */
+  readonly nodeType: 'full' | 'api';
   readonly dbUrl: string;
   readonly mqUrl: string;
   readonly logstoreUrl: string;
@@ -75,7 +76,6 @@ export interface AgentConfig {
   readonly dockerNetworks: readonly string[];
   readonly maxTotalMemoryBytes: number;
   readonly hotStartTimeoutMsecs: number;
-  readonly hotPollMsecs: number;
   /** How long a call waits for a busy hot container to free up before another is started. */
   readonly launchGraceMsecs: number;
   /**
@@ -139,6 +139,30 @@ function bool(env: Env, name: string): boolean {
   throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`);
 }
 
+/** Fn's node types that need its gRPC load balancer and runners, which fnode does not have. */
+const FN_CLUSTER_NODE_TYPES = ['lb', 'runner', 'pure-runner'];
+
+function nodeTypeOf(env: Env): Config['nodeType'] {
+  const raw = read(env, 'FN_NODE_TYPE') ?? 'full';
+  if (raw === 'full' || raw === 'api') return raw;
+  if (FN_CLUSTER_NODE_TYPES.includes(raw)) {
+    throw new ConfigError(
+      `FN_NODE_TYPE=${raw} is not supported: fnode runs full nodes (API and functions) or api nodes ` +
+        '(API only); put several full nodes behind any HTTP load balancer (README: Several nodes)',
+    );
+  }
+  throw new ConfigError(`FN_NODE_TYPE=${JSON.stringify(raw)} must be full or api`);
+}
+
+/** Fn settings fnode has no use for: refused, rather than read and silently ignored. */
+function refuseUnused(env: Env): void {
+  if (read(env, 'FN_HOT_POLL_MSECS') !== undefined) {
+    throw new ConfigError(
+      'FN_HOT_POLL_MSECS is not used by fnode (it is told when a container is ready, it does not poll): unset it',
+    );
+  }
+}
+
 function authSetting(env: Env): boolean {
   const raw = read(env, 'FNODE_AUTH');
   if (raw === undefined || /^(on|1|t|true)$/i.test(raw)) return true;
@@ -163,10 +187,8 @@ function defaultMemory(): number {
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const dataDir = read(env, 'FNODE_DATA_DIR') ?? join(cwd, 'data');
-  const nodeTypeRaw = read(env, 'FN_NODE_TYPE') ?? 'full';
-  const nodeType = (
-    ['full', 'api', 'lb', 'runner', 'pure-runner'].includes(nodeTypeRaw) ? nodeTypeRaw : 'full'
-  ) as Config['nodeType'];
+  const nodeType = nodeTypeOf(env);
+  refuseUnused(env);
   const dbUrl = read(env, 'FN_DB_URL') ?? `sqlite3://${join(dataDir, 'fn.db')}`;
   const maxMem = int(env, 'FN_MAX_TOTAL_MEMORY_BYTES', 0);
   const config: Config = {
@@ -187,7 +209,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       dockerNetworks: (read(env, 'FN_DOCKER_NETWORKS') ?? '').split(/\s+/).filter(Boolean),
       maxTotalMemoryBytes: maxMem > 0 ? Math.min(maxMem, defaultMemory()) : defaultMemory(),
       hotStartTimeoutMsecs: int(env, 'FN_HOT_START_TIMEOUT_MSECS', 5000, 1),
-      hotPollMsecs: int(env, 'FN_HOT_POLL_MSECS', 200, 1),
       launchGraceMsecs: int(env, 'FNODE_LAUNCH_GRACE_MSECS', 50),
       maxStartingContainers: int(env, 'FNODE_MAX_STARTING_CONTAINERS', 2 * availableParallelism(), 1),
       maxWaitingCalls: int(env, 'FNODE_MAX_WAITING_CALLS', 512),

@@ -68,6 +68,10 @@ export function validateSyslogUrl(value: string | undefined): void {
     if (!SyslogSchemes.includes(scheme)) {
       throw errInvalidSyslog(value, 'invalid scheme, only [tcp, udp, unix, unixgram, tcp+tls] are supported');
     }
+    // Fn's scheme, but Node has no unix datagram sockets: refused rather than dropping every line.
+    if (scheme === 'unixgram') {
+      throw errInvalidSyslog(value, 'unixgram is not supported by fnode, use unix, udp, tcp or tcp+tls');
+    }
   }
 }
 

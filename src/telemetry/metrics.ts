@@ -236,7 +236,7 @@ export class FnMetrics {
     if (ok) this.fnChildren(fn).start.observe(ms / 1000);
   }
 
-  syslogDrop(reason: 'buffer_full' | 'disconnected' | 'unsupported'): void {
+  syslogDrop(reason: 'buffer_full' | 'disconnected'): void {
     this.syslogDropped.inc({ reason });
   }
 

@@ -29,4 +29,41 @@ describe('configuration from the environment', () => {
       (e: unknown) => e instanceof ConfigError && /FNODE_ASYNC_LEASE_MSECS/.test(e.message),
     );
   });
+
+  it('refuses what fnode would not do: Fn cluster node types, an unknown node type, FN_HOT_POLL_MSECS', () => {
+    for (const type of ['lb', 'runner', 'pure-runner']) {
+      assert.throws(
+        () => loadConfig({ FN_NODE_TYPE: type }),
+        (e: unknown) =>
+          e instanceof ConfigError && e.message.startsWith(`FN_NODE_TYPE=${type} is not supported`),
+      );
+    }
+    assert.throws(
+      () => loadConfig({ FN_NODE_TYPE: 'fulll' }),
+      (e: unknown) => e instanceof ConfigError && e.message === 'FN_NODE_TYPE="fulll" must be full or api',
+    );
+    assert.throws(
+      () => loadConfig({ FN_HOT_POLL_MSECS: '200' }),
+      (e: unknown) => e instanceof ConfigError && /FN_HOT_POLL_MSECS is not used by fnode/.test(e.message),
+    );
+    assert.equal(loadConfig({ FN_NODE_TYPE: 'api' }).nodeType, 'api');
+    assert.equal(loadConfig({}).nodeType, 'full');
+  });
+
+  it('reads FNODE_AUTH (on unless off) and wants both TLS files or neither', () => {
+    assert.equal(loadConfig({}).auth, true);
+    assert.equal(loadConfig({ FNODE_AUTH: 'off' }).auth, false);
+    assert.throws(
+      () => loadConfig({ FNODE_AUTH: 'maybe' }),
+      (e: unknown) => e instanceof ConfigError,
+    );
+    assert.throws(
+      () => loadConfig({ FN_TLS_CERT_FILE: '/c.pem' }),
+      (e: unknown) => e instanceof ConfigError && /go together/.test(e.message),
+    );
+    assert.deepEqual(loadConfig({ FN_TLS_CERT_FILE: '/c.pem', FN_TLS_KEY_FILE: '/k.pem' }).tls, {
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+    });
+  });
 });

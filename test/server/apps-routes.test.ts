@@ -80,6 +80,20 @@ describe('/v2/apps', () => {
       );
     });
 
+    it('refuses a unixgram syslog url, which fnode cannot send to, rather than dropping its lines', async () => {
+      const url = 'unixgram:///dev/log';
+      const res = await send(s.app, 'POST', '/v2/apps', { name: unique('app'), syslog_url: url });
+      assert.deepEqual(
+        [res.status, res.body],
+        [
+          400,
+          {
+            message: `invalid syslog url: "${url}" unixgram is not supported by fnode, use unix, udp, tcp or tcp+tls`,
+          },
+        ],
+      );
+    });
+
     it('refuses a bare-word syslog url for its scheme, on create and update', async () => {
       const message =
         'invalid syslog url: "yo" invalid scheme, only [tcp, udp, unix, unixgram, tcp+tls] are supported';

@@ -3,7 +3,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import type { SyslogTarget } from './syslog-target.js';
 
-export type DropReason = 'buffer_full' | 'disconnected' | 'unsupported';
+export type DropReason = 'buffer_full' | 'disconnected';
 
 export interface SyslogConnectionOptions {
   /** Unsent bytes a connection may hold; past it, lines are dropped. */
@@ -47,8 +47,8 @@ export class SyslogConnection {
       return;
     }
     const s = this.socket;
-    if (!s || this.target.transport === 'unixgram') {
-      this.opts.onDrop(this.target.transport === 'unixgram' ? 'unsupported' : 'disconnected');
+    if (!s) {
+      this.opts.onDrop('disconnected');
       return;
     }
     if (s.writableLength > this.opts.bufferBytes) {
@@ -78,7 +78,6 @@ export class SyslogConnection {
 
   private dial(): void {
     const t = this.target;
-    if (t.transport === 'unixgram') return;
     if (t.transport === 'udp') {
       const d = createSocket(isIP(t.host) === 6 ? 'udp6' : 'udp4');
       d.on('error', (err) => this.opts.onError(err, t));

@@ -1,7 +1,7 @@
 /** One destination of an app's `syslog_url` (seed 000: a comma-separated list). */
 export interface SyslogTarget {
   url: string;
-  transport: 'tcp' | 'udp' | 'tls' | 'unix' | 'unixgram';
+  transport: 'tcp' | 'udp' | 'tls' | 'unix';
   host: string;
   port: number;
   /** For unix sockets. */
@@ -13,8 +13,8 @@ const TRANSPORTS: Record<string, SyslogTarget['transport']> = {
   'udp:': 'udp',
   'tcp+tls:': 'tls',
   'tls:': 'tls',
+  // unixgram: is refused when an app is saved: Node has no unix datagram sockets.
   'unix:': 'unix',
-  'unixgram:': 'unixgram',
 };
 
 /** Parses a syslog_url list; entries that cannot be used are returned in `invalid`. */
@@ -34,7 +34,7 @@ export function parseSyslogUrls(value: string): { targets: SyslogTarget[]; inval
     const transport = TRANSPORTS[u.protocol];
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const port = Number(u.port || '514');
-    if (!transport || (transport === 'unix' || transport === 'unixgram' ? u.pathname === '' : host === '')) {
+    if (!transport || (transport === 'unix' ? u.pathname === '' : host === '')) {
       invalid.push(raw);
       continue;
     }
