@@ -37,7 +37,7 @@ export class ImagePuller {
     }, this.timeoutMs);
     try {
       const stream = (await this.docker.pull(image, { abortSignal: ac.signal })) as NodeJS.ReadableStream;
-      const error = await progressError(stream);
+      const error = await progressError(this.docker, stream);
       if (error !== undefined) throw errImagePull(image, error);
     } catch (err) {
       if (timedOut) throw Errors.DockerPullTimeout.copy();
@@ -49,36 +49,23 @@ export class ImagePuller {
   }
 }
 
-/** Reads a pull's JSON-lines progress to its end; returns the first `error` it reports. */
-function progressError(stream: NodeJS.ReadableStream): Promise<string | undefined> {
+/** Follows a pull's progress to its end (docker-modem parses it); returns the first `error` it reports. */
+function progressError(docker: Dockerode, stream: NodeJS.ReadableStream): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    let buf = '';
-    let error: string | undefined;
-    const line = (text: string) => {
-      if (text.trim() === '' || error !== undefined) return;
-      try {
-        const msg = JSON.parse(text) as { error?: unknown; errorDetail?: { message?: unknown } };
-        if (typeof msg.error === 'string') error = msg.error;
-        else if (typeof msg.errorDetail?.message === 'string') error = msg.errorDetail.message;
-      } catch {
-        // Not JSON: ignore progress noise.
+    docker.modem.followProgress(stream, (err: Error | null, output: PullMessage[]) => {
+      if (err) return reject(err);
+      for (const msg of output) {
+        if (typeof msg.error === 'string') return resolve(msg.error);
+        if (typeof msg.errorDetail?.message === 'string') return resolve(msg.errorDetail.message);
       }
-    };
-    stream.on('data', (chunk: Buffer | string) => {
-      buf += chunk.toString();
-      let nl = buf.indexOf('\n');
-      while (nl !== -1) {
-        line(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        nl = buf.indexOf('\n');
-      }
-    });
-    stream.on('error', reject);
-    stream.on('end', () => {
-      line(buf);
-      resolve(error);
+      resolve(undefined);
     });
   });
+}
+
+interface PullMessage {
+  error?: unknown;
+  errorDetail?: { message?: unknown };
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
