@@ -41,3 +41,4 @@ export async function createDatastore(url: string): Promise<Datastore> {
   return SqlDatastore.open(parseDbUrl(url));
 }
 export { runMigrations, type MigrationSet } from './sql/migrate.js';
+export { DatastoreMethodKinds, decorate, type MethodName } from './decorate.js';

@@ -1,4 +1,4 @@
-import type { Datastore } from '../datastore/index.js';
+import { type Datastore, decorate, type MethodName } from '../datastore/index.js';
 import type { App, Fn, Trigger } from '../models/index.js';
 
 interface Entry<T> {
@@ -81,7 +81,7 @@ export class LookupCache {
  * clears this node's cache and tells the other nodes).
  */
 export function invalidatingDatastore(store: Datastore, onWrite: () => void): Datastore {
-  const writes = new Set([
+  const writes = [
     'updateApp',
     'removeApp',
     // A new fn changes no lookup, but may be one to keep warm (fnode.io/min-hot).
@@ -94,21 +94,17 @@ export function invalidatingDatastore(store: Datastore, onWrite: () => void): Da
     'insertRoute',
     'updateRoute',
     'removeRoute',
-  ]);
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      if (typeof prop === 'string' && writes.has(prop)) {
-        return async (...args: unknown[]) => {
-          try {
-            return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          } finally {
-            onWrite();
-          }
-        };
+  ] as const satisfies readonly MethodName<Datastore>[];
+  const overrides: Partial<Datastore> = {};
+  for (const name of writes) {
+    const write = store[name] as (...a: unknown[]) => Promise<unknown>;
+    (overrides as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await write.apply(store, args);
+      } finally {
+        onWrite();
       }
-      return (v as (...a: unknown[]) => unknown).bind(target);
-    },
-  });
+    };
+  }
+  return decorate(store, overrides);
 }

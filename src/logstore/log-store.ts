@@ -1,4 +1,4 @@
-import type { CallLog, Datastore } from '../datastore/index.js';
+import { type CallLog, type Datastore, decorate } from '../datastore/index.js';
 
 /**
  * Where call logs live (Fn's `FN_LOGSTORE_URL`; by default the datastore's `logs` table). Logs
@@ -29,17 +29,6 @@ export function datastoreLogStore(
 }
 
 /** A datastore whose log methods go to `logs` (so every user of the datastore sees one log store). */
-export function withLogStore<T extends Pick<Datastore, 'insertLogs' | 'getLog' | 'removeLogs'>>(
-  ds: T,
-  logs: LogStore,
-): T {
-  return new Proxy(ds, {
-    get(target, prop) {
-      if (prop === 'insertLogs') return logs.insertLogs;
-      if (prop === 'getLog') return logs.getLog;
-      if (prop === 'removeLogs') return logs.removeLogs;
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+export function withLogStore(ds: Datastore, logs: LogStore): Datastore {
+  return decorate(ds, { insertLogs: logs.insertLogs, getLog: logs.getLog, removeLogs: logs.removeLogs });
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { AgentObserver } from '../agent/index.js';
 import type { TelemetryConfig } from '../config/index.js';
+import type { Datastore } from '../datastore/index.js';
 import { TelemetryObserver } from './call-observer.js';
 import { FnMetrics, type MetricSources } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
@@ -26,7 +27,7 @@ export interface Telemetry {
   /** Fastify plugins (not encapsulated): `/metrics`, request metrics, request spans. */
   readonly plugins: { plugin: FastifyPluginAsync<never>; options: object }[];
   /** The store itself, or with a span around each write when tracing is on. */
-  store<T extends object>(store: T): T;
+  store<T extends Partial<Datastore>>(store: T): T;
   close(): Promise<void>;
 }
 
