@@ -1,3 +1,5 @@
+import { OUT_OF_MEMORY } from './errors.js';
+
 /** Call states of seed 003: delayed -> queued -> running -> success | error | cancelled. */
 export const CallStatuses = ['delayed', 'queued', 'running', 'success', 'error', 'cancelled'] as const;
 export type CallStatus = (typeof CallStatuses)[number];
@@ -62,4 +64,13 @@ export interface Call {
 
 export function isFinalStatus(s: CallStatus): boolean {
   return FinalCallStatuses.includes(s);
+}
+
+/**
+ * The error a call's record keeps: the message its client got, and, for a container the kernel
+ * killed for its memory (`killed`), why. The client's answer stays Fn's
+ * `error receiving function response`; the record says what happened.
+ */
+export function callError(message: string, reason: CallReason | undefined): string {
+  return reason === 'killed' ? `${message}: ${OUT_OF_MEMORY}` : message;
 }
