@@ -70,6 +70,9 @@ export {
   FinalCallStatuses,
   isFinalStatus,
   callError,
+  isSecretHeader,
+  withoutSecretHeaders,
+  publicCall,
 } from './call.js';
 export { clampPerPage, encodeCursor, decodeCursor } from './pagination.js';
 export {
