@@ -3,6 +3,7 @@ import type { DialectKind } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { asyncCallsMigration } from './0002-async-calls.js';
 import { callHistoryMigration } from './0003-call-history.js';
+import { callSecretsMigration } from './0004-call-secrets.js';
 
 /** Kysely's bookkeeping tables for this module, apart from any other module's migrations. */
 export const MigrationTable = 'fnode_datastore_migrations';
@@ -19,6 +20,7 @@ export function migrationProvider(kind: DialectKind): MigrationProvider {
         '0001-initial': initialMigration(kind),
         '0002-async-calls': asyncCallsMigration(kind),
         '0003-call-history': callHistoryMigration(kind),
+        '0004-call-secrets': callSecretsMigration(),
       };
     },
   };
