@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FreshDatabase } from '../helpers/databases.js';
+import { type Call, newId } from '../../src/models/index.js';
 import { createFn, dockerAvailable, http, startTestFnode, type TestFnode } from '../helpers/fnode.js';
 import { tablesHolding } from '../helpers/table-scan.js';
 import { DIALECTS } from '../datastore/dialects.js';
@@ -107,6 +108,40 @@ for (const dialect of DIALECTS) {
       }
       for (const s of [token, cookie, proxy]) {
         assert.deepEqual(await tablesHolding(fnode.datastore, s, []), [], s);
+      }
+    });
+
+    it('shows none of them for a record that still has them (written by an older node during an upgrade)', async () => {
+      const { fnId, appName } = await createFn(base, 'fnode-test/hello');
+      const [token, config] = [secret('token'), secret('config')];
+      const app = (await http(base, 'GET', `/v2/apps?name=${appName}`)).json<{ items: { id: string }[] }>();
+      const old = (over: Partial<Call>): Call => ({
+        id: newId(),
+        status: 'queued',
+        app_id: app.items[0]!.id,
+        app_name: appName,
+        fn_id: fnId,
+        trigger_id: '',
+        type: 'async',
+        config: { SECRET: config },
+        headers: { authorization: [`Bearer ${token}`], 'x-custom': ['kept'] },
+        created_at: new Date().toISOString(),
+        ...over,
+      });
+      const dead = old({ status: 'error', error: 'function failed', dead_letter: true });
+      const delayed = old({ status: 'delayed', run_at: new Date(Date.now() + 3_600_000).toISOString() });
+      await fnode.datastore.insertCalls([dead, delayed]);
+      const views = [
+        (await http(base, 'GET', `/v2/fns/${fnId}/calls`)).text,
+        (await http(base, 'GET', `/v2/fns/${fnId}/calls/${dead.id}`)).text,
+        (await http(base, 'GET', `/v2/fns/${fnId}/dead-letters`)).text,
+        (await http(base, 'GET', `/v1/apps/${appName}/calls`)).text,
+        (await http(base, 'GET', `/v1/apps/${appName}/calls/${dead.id}`)).text,
+        (await http(base, 'POST', `/v2/fns/${fnId}/calls/${delayed.id}/cancel`)).text,
+      ];
+      for (const view of views) {
+        assert.match(view, /kept/, view.slice(0, 200));
+        for (const s of [token, config]) assert.ok(!view.includes(s), `${s} in ${view.slice(0, 300)}`);
       }
     });
 
