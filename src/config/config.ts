@@ -12,7 +12,10 @@ export interface Config {
   readonly logstoreUrl: string;
   readonly logLevel: string;
   readonly publicLbUrl: string | undefined;
-  /** 0 = no limit. */
+  /**
+   * Request body limit in bytes on every route (FN_MAX_REQUEST_SIZE, default 6 MiB): 413 beyond.
+   * 0 = no limit.
+   */
   readonly maxRequestSize: number;
   readonly dataDir: string;
   /**
@@ -96,7 +99,10 @@ export interface AgentConfig {
    * Docker's work a call, and Fn itself attributes lines by when they arrive.
    */
   readonly exactCallLogs: boolean;
-  /** 0 = unlimited. */
+  /**
+   * Function response body limit in bytes, every format (FN_MAX_RESPONSE_SIZE, default 6 MiB):
+   * 502 beyond. 0 = no limit.
+   */
   readonly maxResponseSize: number;
   readonly maxLogSizeBytes: number;
   readonly maxPids: number;
@@ -105,6 +111,12 @@ export interface AgentConfig {
   readonly disableReadonlyRootfs: boolean;
   readonly disableUnprivilegedContainers: boolean;
 }
+
+/**
+ * Default request and response body limit: Fn's default is none, but a server that buffers whole
+ * bodies in memory needs one (the size AWS Lambda allows a sync call).
+ */
+export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export class ConfigError extends Error {}
 
@@ -199,7 +211,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logstoreUrl: read(env, 'FN_LOGSTORE_URL') ?? dbUrl,
     logLevel: read(env, 'FN_LOG_LEVEL') ?? 'info',
     publicLbUrl: read(env, 'FN_PUBLIC_LB_URL')?.replace(/\/+$/, ''),
-    maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', 0),
+    maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', DEFAULT_MAX_BODY_BYTES),
     dataDir,
     callRetentionSecs: int(env, 'FNODE_CALL_RETENTION_SECS', 7 * 86_400),
     shutdownGraceSecs: int(env, 'FNODE_SHUTDOWN_GRACE_SECS', 30),
@@ -213,7 +225,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxStartingContainers: int(env, 'FNODE_MAX_STARTING_CONTAINERS', 2 * availableParallelism(), 1),
       maxWaitingCalls: int(env, 'FNODE_MAX_WAITING_CALLS', 512),
       exactCallLogs: bool(env, 'FNODE_EXACT_CALL_LOGS'),
-      maxResponseSize: int(env, 'FN_MAX_RESPONSE_SIZE', 0),
+      maxResponseSize: int(env, 'FN_MAX_RESPONSE_SIZE', DEFAULT_MAX_BODY_BYTES),
       maxLogSizeBytes: int(env, 'FN_MAX_LOG_SIZE_BYTES', 1024 * 1024),
       maxPids: int(env, 'FN_MAX_PIDS', 50, 1),
       containerLabelTag: read(env, 'FN_CONTAINER_LABEL_TAG') ?? 'fnode',

@@ -1,7 +1,7 @@
 import { Type } from '../server/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Datastore } from '../datastore/index.js';
-import { clampPerPage, decodeCursor, fail, isValidId } from '../models/index.js';
+import { clampPerPage, decodeCursor, fail, isValidId, publicCall } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
 
 const FnParams = Type.Object({ fn_id: Type.String() });
@@ -47,7 +47,10 @@ export async function asyncRoutes(
         perPage: clampPerPage(q.per_page),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
-      return { items: page.items, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) };
+      return {
+        items: page.items.map(publicCall),
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
     },
   );
 
@@ -78,7 +81,7 @@ export async function asyncRoutes(
     },
     async (req) => {
       const { fnId, callId } = await ids(req.params);
-      return opts.calls.cancel(fnId, callId);
+      return publicCall(await opts.calls.cancel(fnId, callId));
     },
   );
 

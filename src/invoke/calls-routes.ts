@@ -1,7 +1,15 @@
 import { Type } from '../server/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Datastore } from '../datastore/index.js';
-import { ApiError, clampPerPage, decodeCursor, Errors, fail, isValidId } from '../models/index.js';
+import {
+  ApiError,
+  clampPerPage,
+  decodeCursor,
+  Errors,
+  fail,
+  isValidId,
+  publicCall,
+} from '../models/index.js';
 
 const FnParams = Type.Object({ fn_id: Type.String() });
 const CallParams = Type.Object({ fn_id: Type.String(), call_id: Type.String() });
@@ -58,7 +66,10 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
         ...(fromTime !== undefined ? { fromTime } : {}),
         ...(toTime !== undefined ? { toTime } : {}),
       });
-      return { items: page.items, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) };
+      return {
+        items: page.items.map(publicCall),
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      };
     },
   );
 
@@ -70,7 +81,7 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
       requireFnId(fn_id);
       await fnOrFail(fn_id);
       if (!isValidId(call_id)) fail('CallNotFound');
-      return ds.getCall(fn_id, call_id);
+      return publicCall(await ds.getCall(fn_id, call_id));
     },
   );
 

@@ -5,7 +5,7 @@ import {
   type FunctionSpec,
   LogBuffer,
 } from '../agent/index.js';
-import { ApiError, type App, type Call, Errors, formatTime, newId } from '../models/index.js';
+import { ApiError, type App, type Call, callError, Errors, formatTime, newId } from '../models/index.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { HeaderMap } from './headers.js';
 
@@ -117,7 +117,7 @@ function finish(
     const completed = agentCall.completedAt ?? Date.now();
     call.completed_at = formatTime(completed);
     if (agentCall.startedAt) call.execution_duration = (completed - agentCall.startedAt) * 1e6;
-    if (error) call.error = error;
+    if (error) call.error = callError(error, agentCall.reason);
     if (agentCall.reason && status === 'error') call.reason = agentCall.reason;
     if (agentCall.stats && agentCall.stats.length > 0) call.stats = agentCall.stats;
     // A call that wrote nothing costs no log row; the log endpoint answers an empty log for it.

@@ -1,3 +1,5 @@
+import { OUT_OF_MEMORY } from './errors.js';
+
 /** Call states of seed 003: delayed -> queued -> running -> success | error | cancelled. */
 export const CallStatuses = ['delayed', 'queued', 'running', 'success', 'error', 'cancelled'] as const;
 export type CallStatus = (typeof CallStatuses)[number];
@@ -62,4 +64,48 @@ export interface Call {
 
 export function isFinalStatus(s: CallStatus): boolean {
   return FinalCallStatuses.includes(s);
+}
+
+/**
+ * The error a call's record keeps: the message its client got, and, for a container the kernel
+ * killed for its memory (`killed`), why. The client's answer stays Fn's
+ * `error receiving function response`; the record says what happened.
+ */
+export function callError(message: string, reason: CallReason | undefined): string {
+  return reason === 'killed' ? `${message}: ${OUT_OF_MEMORY}` : message;
+}
+
+/**
+ * Request headers a call's record never keeps: credentials, as a client sends them to `/invoke`
+ * and as a trigger or a v1 route passes them on (`Fn-Http-H-<Name>`). Lower case.
+ */
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'fn-http-h-authorization',
+  'fn-http-h-proxy-authorization',
+  'fn-http-h-cookie',
+]);
+
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase());
+}
+
+/** The headers without the secret ones; the same object when it holds none. */
+export function withoutSecretHeaders<V>(headers: Record<string, V>): Record<string, V> {
+  if (!Object.keys(headers).some(isSecretHeader)) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !isSecretHeader(k)));
+}
+
+/**
+ * A call as the API shows it: no `config` (the app's and fn's configuration, often secrets; Fn
+ * never stored it with a call) and no credential headers, even in a record stored before fnode
+ * stopped keeping them.
+ */
+export function publicCall(call: Call): Call {
+  const headers = call.headers === undefined ? undefined : withoutSecretHeaders(call.headers);
+  if (call.config === undefined && headers === call.headers) return call;
+  const { config: _config, headers: _headers, ...rest } = call;
+  return headers === undefined || Object.keys(headers).length === 0 ? rest : { ...rest, headers };
 }

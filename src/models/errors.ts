@@ -215,3 +215,7 @@ export const errImagePull = (image: string, message: string) =>
 
 /** Fn's answer when a legacy-format function process exits while it serves a call. */
 export const errContainerExit = (code: number) => new ApiError(502, `container exit code ${code}`);
+
+/** What Fn logs when the kernel kills a container for its memory limit. */
+export const OUT_OF_MEMORY =
+  'container out of memory, you may want to raise fn.memory for this function (default: 128MB)';

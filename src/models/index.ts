@@ -11,6 +11,7 @@ export {
   errRequestTooLarge,
   errImagePull,
   errContainerExit,
+  OUT_OF_MEMORY,
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';
@@ -68,6 +69,10 @@ export {
   CallStatuses,
   FinalCallStatuses,
   isFinalStatus,
+  callError,
+  isSecretHeader,
+  withoutSecretHeaders,
+  publicCall,
 } from './call.js';
 export { clampPerPage, encodeCursor, decodeCursor } from './pagination.js';
 export {

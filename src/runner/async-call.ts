@@ -1,4 +1,4 @@
-import { type App, type Call, type Fn, Limits, newId } from '../models/index.js';
+import { type App, type Call, type Fn, Limits, newId, withoutSecretHeaders } from '../models/index.js';
 
 /** An accepted `Fn-Invoke-Type: async` request, validated. */
 export interface AsyncRequest {
@@ -20,7 +20,12 @@ export interface AsyncRequest {
 
 export const ASYNC = 'async';
 
-/** The durable record of a new async call: `queued`, or `delayed` with a delay. */
+/**
+ * The durable record of a new async call: `queued`, or `delayed` with a delay. It keeps what the
+ * call needs to run, but no secrets: not the app's and fn's config (read from them when the call
+ * runs), and not the credential headers (`Authorization`, `Cookie`, ...), which the function of an
+ * async call therefore never sees.
+ */
 export function newAsyncCall(req: AsyncRequest, now = Date.now()): Call {
   const created = new Date(now).toISOString();
   const text = req.body.toString('utf8');
@@ -40,8 +45,9 @@ export function newAsyncCall(req: AsyncRequest, now = Date.now()): Call {
     timeout: Math.min(req.fn.timeout, Limits.MaxAsyncTimeoutSecs),
     idle_timeout: req.fn.idle_timeout,
     priority: req.priority,
-    config: { ...(req.app.config ?? {}), ...req.fn.config },
-    headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+    headers: Object.fromEntries(
+      Object.entries(withoutSecretHeaders(req.headers)).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
+    ),
     method: req.method,
     url: req.url,
     payload: isText ? text : req.body.toString('base64'),
@@ -78,11 +84,15 @@ export function followUpCall(prev: Call, kind: 'retry' | 'redrive', delayMs: num
     execution_duration: _d,
     runs: _n,
     dead_letter: _dl,
+    config: _config,
+    headers,
     ...request
   } = prev;
   const created = new Date(now).toISOString();
+  // A record stored before fnode dropped them may still carry secrets: its follow-up does not.
   return {
     ...request,
+    ...(headers ? { headers: withoutSecretHeaders(headers) } : {}),
     id: newId(),
     status: delayMs > 0 ? 'delayed' : 'queued',
     created_at: created,

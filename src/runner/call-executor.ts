@@ -6,6 +6,7 @@ import {
   type App,
   type Call,
   type CallReason,
+  callError,
   Errors,
   type Fn,
   isFinalStatus,
@@ -201,7 +202,7 @@ export class CallExecutor {
         agentCall.reason ?? (apiErr.message === Errors.CallTimeoutServerBusy.message ? 'timeout' : undefined);
       outcome = {
         status: 'error',
-        error: apiErr.message,
+        error: callError(apiErr.message, reason),
         ...(reason ? { reason } : {}),
         completedAt: agentCall.completedAt ?? Date.now(),
       };

@@ -132,6 +132,8 @@ export class StdoutReader {
 
   private async readChunked(signal: AbortSignal): Promise<Buffer> {
     const parts: Buffer[] = [];
+    // Each chunk is checked on its own as it is read; the body they make is checked here.
+    let total = 0;
     for (;;) {
       const nl = await this.indexOf('\r\n', signal);
       const sizeLine =
@@ -148,6 +150,8 @@ export class StdoutReader {
           if (this.take(end + 2).length === 2) return Buffer.concat(parts);
         }
       }
+      total += size;
+      if (this.maxBytes > 0 && total > this.maxBytes) throw Errors.FunctionResponseTooBig.copy();
       parts.push(await this.readExactly(size, signal));
       await this.readExactly(2, signal);
     }

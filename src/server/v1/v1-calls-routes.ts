@@ -10,6 +10,7 @@ import {
   encodeCursor,
   fail,
   isValidId,
+  publicCall,
 } from '../../models/index.js';
 import {
   V1AppParams,
@@ -77,7 +78,7 @@ export const v1CallsRoutes: FastifyPluginAsync<{ v1: V1Service; datastore: Datas
         ...(fromTime !== undefined ? { fromTime } : {}),
         ...(toTime !== undefined ? { toTime } : {}),
       });
-      const calls: Call[] = page.items;
+      const calls: Call[] = page.items.map(publicCall);
       return {
         message: 'Successfully listed calls',
         next_cursor: page.nextCursor ? (decodeCursor(page.nextCursor) ?? '') : '',
@@ -98,7 +99,7 @@ export const v1CallsRoutes: FastifyPluginAsync<{ v1: V1Service; datastore: Datas
     },
     async (req) => ({
       message: 'Successfully loaded call',
-      call: await callOf(req.params.app, req.params.call_id, 'CallNotFound'),
+      call: publicCall(await callOf(req.params.app, req.params.call_id, 'CallNotFound')),
     }),
   );
 

@@ -1,12 +1,13 @@
 // Unit tests of the Docker driver's pure parts; no Docker Engine needed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createOptions } from '../../../src/agent/drivers/docker/create-options.js';
+import { makeIofsDir, sealIofsDir } from '../../../src/agent/drivers/docker/iofs.js';
 import { LineSplitter } from '../../../src/agent/drivers/docker/log-lines.js';
 import { NetworkPicker } from '../../../src/agent/drivers/docker/network-picker.js';
 import { type MarkerWriter, OutputRouter } from '../../../src/agent/drivers/docker/output-router.js';
@@ -445,5 +446,38 @@ describe('checkSocket and SocketWait', () => {
     w2.fail(new Error('first'));
     w2.fail(new Error('second'));
     await assert.rejects(w2.ready, /first/);
+  });
+});
+
+describe('iofs directory', () => {
+  const mode = (d: string) => statSync(d).mode & 0o777;
+
+  test('writable for the socket, then sealed: only sockets and symlinks may be left in it', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'fnode-iofs-'));
+    try {
+      const d = await makeIofsDir(base, 'c1');
+      assert.equal(mode(d), 0o777);
+      const s = createServer();
+      await new Promise<void>((r) => s.listen(join(d, 'phony.sock'), r));
+      symlinkSync('phony.sock', join(d, 'lsnr.sock'));
+      assert.equal(await sealIofsDir(d), undefined);
+      assert.equal(mode(d), 0o755);
+      s.close();
+
+      const withFile = await makeIofsDir(base, 'c2');
+      writeFileSync(join(withFile, 'hog'), 'x');
+      assert.match((await sealIofsDir(withFile)) ?? '', /^hog in \/tmp\/iofs is not a socket/);
+      const withDir = await makeIofsDir(base, 'c3');
+      mkdirSync(join(withDir, 'sub'));
+      assert.match((await sealIofsDir(withDir)) ?? '', /^sub in \/tmp\/iofs is not a socket/);
+
+      assert.equal(
+        mode(await makeIofsDir(base, 'legacy', false)),
+        0o755,
+        'a stdio container has no socket to make',
+      );
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { Container, ContainerExit, LogListener } from '../driver.js';
 import { isGoneOrRemoving } from './docker-errors.js';
+import { OUT_OF_MEMORY } from '../../../models/errors.js';
 import { removeIofsDir } from './iofs.js';
 import type { DriverLogger } from './logger.js';
 import { OutputBarrier } from './output-barrier.js';
@@ -181,10 +182,7 @@ export class DockerContainer implements Container {
       }
     } finally {
       if (exit.oomKilled) {
-        this.logger.info(
-          { container: this.id, image: this.init.image },
-          'container out of memory, you may want to raise fn.memory for this function (default: 128MB)',
-        );
+        this.logger.info({ container: this.id, image: this.init.image }, OUT_OF_MEMORY);
       } else {
         this.logger.debug(
           { container: this.id, image: this.init.image, exit_code: exit.exitCode },

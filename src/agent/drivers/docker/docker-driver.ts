@@ -11,7 +11,7 @@ import { DockerContainer } from './docker-container.js';
 import { dockerMessage, isEngineAway, isGoneOrRemoving, isNoSuchImage } from './docker-errors.js';
 import { ImagePuller } from './image-pull.js';
 import { loadDockerode } from './load-dockerode.js';
-import { makeIofsDir, removeIofsDir } from './iofs.js';
+import { makeIofsDir, removeIofsDir, sealIofsDir } from './iofs.js';
 import { type DriverLogger, silentLogger } from './logger.js';
 import { NetworkPicker } from './network-picker.js';
 import { LABEL_OWNER_LOCK, OwnerLock, ownerIsGone } from './owner-lock.js';
@@ -170,6 +170,13 @@ export class DockerDriver implements Driver {
         : undefined;
       await wait.ready;
       await barrier;
+      if (!this.config.disableUnprivilegedContainers) {
+        const odd = await sealIofsDir(iofsDir);
+        if (odd) {
+          this.logger.info({ container: spec.id, image: spec.image, reason: odd }, 'container refused');
+          throw startError(odd, []);
+        }
+      }
       created.setIdleLogListener(undefined);
       created.stats = this.openStats(handle);
       return created;

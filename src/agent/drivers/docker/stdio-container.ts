@@ -110,7 +110,8 @@ export async function startStdioContainer(
   signal?: AbortSignal,
 ): Promise<StdioContainer> {
   signal?.throwIfAborted();
-  const iofsDir = await makeIofsDir(deps.iofsBase, spec.id);
+  // No socket: the function has nothing to write there.
+  const iofsDir = await makeIofsDir(deps.iofsBase, spec.id, false);
   const network = deps.acquireNetwork();
   let inner: DockerContainer | undefined;
   try {

@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.js';
 import { asyncCallsMigration } from './0002-async-calls.js';
 import { callHistoryMigration } from './0003-call-history.js';
 import { tokensMigration } from './0004-tokens.js';
+import { callSecretsMigration } from './0005-call-secrets.js';
 
 /** Kysely's bookkeeping tables for this module, apart from any other module's migrations. */
 export const MigrationTable = 'fnode_datastore_migrations';
@@ -21,6 +22,7 @@ export function migrationProvider(kind: DialectKind): MigrationProvider {
         '0002-async-calls': asyncCallsMigration(kind),
         '0003-call-history': callHistoryMigration(kind),
         '0004-tokens': tokensMigration(kind),
+        '0005-call-secrets': callSecretsMigration(),
       };
     },
   };
