@@ -6,17 +6,23 @@ export class ApiError extends Error {
   readonly status: number;
   /** Extra response headers (Retry-After on 503). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * A stable name for the kind of error (the catalogue's key, e.g. `CallTimeout`): code that
+   * must tell errors apart branches on it, never on the message, which is Fn's text to clients.
+   */
+  readonly code: string | undefined;
 
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+  constructor(status: number, message: string, headers: Record<string, string> = {}, code?: string) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.headers = headers;
+    this.code = code;
   }
 
   /** A fresh copy with its own stack, so a thrown catalogue error points at the thrower. */
   copy(): ApiError {
-    return new ApiError(this.status, this.message, { ...this.headers });
+    return new ApiError(this.status, this.message, { ...this.headers }, this.code);
   }
 
   /** True when the client, not fnode or the function, is at fault. */

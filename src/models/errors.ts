@@ -19,7 +19,7 @@ const e = (status: number, message: string, headers?: Record<string, string>) =>
   new ApiError(status, message, headers);
 
 /** Fn's `Err*` catalogue (api/models/*.go), with the status each carries. */
-export const Errors = {
+const catalogue = {
   // general
   InvalidJSON: e(400, 'Invalid JSON'),
   MethodNotAllowed: e(405, 'Method not allowed'),
@@ -185,7 +185,20 @@ export const Errors = {
   ImageHasVolume: e(400, 'image has Volume definition'),
 } as const;
 
-export type ErrorName = keyof typeof Errors;
+export type ErrorName = keyof typeof catalogue;
+
+/** The catalogue, each error carrying its name as its `code`. */
+export const Errors = Object.fromEntries(
+  Object.entries(catalogue).map(([name, err]) => [
+    name,
+    new ApiError(err.status, err.message, { ...err.headers }, name),
+  ]),
+) as { readonly [K in ErrorName]: ApiError };
+
+/** True when `err` is the catalogue's error of that name (or a copy of it). */
+export function isError(err: unknown, name: ErrorName): err is ApiError {
+  return err instanceof ApiError && err.code === name;
+}
 
 /** Throws a fresh copy of a catalogue error. */
 export function fail(name: ErrorName): never {
@@ -193,7 +206,7 @@ export function fail(name: ErrorName): never {
 }
 
 export const errInvalidSyslog = (url: string, reason: string) =>
-  new ApiError(400, `invalid syslog url: "${url}" ${reason}`);
+  new ApiError(400, `invalid syslog url: "${url}" ${reason}`, {}, 'InvalidSyslogUrl');
 
 /** Fn v1 names the syslog url without a reason. */
 export const errV1InvalidSyslog = (url: string) => new ApiError(400, `invalid syslog url: "${url}"`);

@@ -3,6 +3,7 @@ export {
   Errors,
   type ErrorName,
   fail,
+  isError,
   errInvalidSyslog,
   errV1InvalidSyslog,
   errPathNotFound,

@@ -1,5 +1,5 @@
 import type { Datastore } from '../datastore/index.js';
-import { ApiError, type Call, Errors, isFinalStatus } from '../models/index.js';
+import { ApiError, type Call, isError, isFinalStatus } from '../models/index.js';
 import type { MessageQueue } from '../queue/message-queue.js';
 import { type AsyncRequest, followUpCall, newAsyncCall, remainingDelayMs } from './async-call.js';
 import { GroupCommit } from './group-commit.js';
@@ -74,7 +74,7 @@ export class AsyncCalls {
     try {
       await this.opts.datastore.updateCall(call, cancelled);
     } catch (err) {
-      if (err instanceof ApiError && err.message === Errors.DatastoreCannotUpdateCall.message) {
+      if (isError(err, 'DatastoreCannotUpdateCall')) {
         const now = await this.opts.datastore.getCall(fnId, callId);
         throw errCallNotCancellable(now.status);
       }

@@ -9,6 +9,7 @@ import {
   callError,
   Errors,
   type Fn,
+  isError,
   isFinalStatus,
   type StatsPoint,
 } from '../models/index.js';
@@ -198,8 +199,7 @@ export class CallExecutor {
       }
       if (!(err instanceof ApiError)) this.opts.onError?.(err, 'async call', call.id);
       const apiErr = err instanceof ApiError ? err : Errors.InternalServerError.copy();
-      const reason =
-        agentCall.reason ?? (apiErr.message === Errors.CallTimeoutServerBusy.message ? 'timeout' : undefined);
+      const reason = agentCall.reason ?? (isError(apiErr, 'CallTimeoutServerBusy') ? 'timeout' : undefined);
       outcome = {
         status: 'error',
         error: callError(apiErr.message, reason),
@@ -277,7 +277,7 @@ export class CallExecutor {
 }
 
 function isBusy(err: unknown): boolean {
-  return err instanceof ApiError && err.message === Errors.CallTimeoutServerBusy.message;
+  return isError(err, 'CallTimeoutServerBusy');
 }
 
 function finished(from: Call, o: Outcome): Call {

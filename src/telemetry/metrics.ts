@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AgentStats } from '../agent/index.js';
 import type { QueueBacklog } from '../queue/index.js';
-import { ApiError, Errors, isValidId, type StatsPoint } from '../models/index.js';
+import { isError, isValidId, type StatsPoint } from '../models/index.js';
 import { type CounterCell, type HistogramCell, HotCounter, HotHistogram } from './hot-metrics.js';
 
 /** Seconds; from 1 ms to Fn's longest async timeout. */
@@ -341,9 +341,7 @@ export class FnMetrics {
 
 export function outcomeOf(err: unknown): CallOutcome {
   if (err === undefined) return 'success';
-  if (err instanceof ApiError) {
-    if (err.message === Errors.CallTimeout.message) return 'timeout';
-    if (err.message === Errors.CallTimeoutServerBusy.message) return 'server_busy';
-  }
+  if (isError(err, 'CallTimeout')) return 'timeout';
+  if (isError(err, 'CallTimeoutServerBusy')) return 'server_busy';
   return 'error';
 }

@@ -8,6 +8,7 @@ import {
   decodeCursor,
   errV1InvalidSyslog,
   fail,
+  isApiError,
   isValidResourceName,
   parseMilliCPUs,
   type Route,
@@ -200,7 +201,7 @@ export class V1Service {
 function v1SyslogError(body: V1AppBody): (err: unknown) => never {
   return (err) => {
     const url = body.syslog_url;
-    if (url && err instanceof ApiError && err.message.startsWith(`invalid syslog url: "${url}"`)) {
+    if (url && isApiError(err) && err.code === 'InvalidSyslogUrl') {
       throw errV1InvalidSyslog(url);
     }
     throw err;
