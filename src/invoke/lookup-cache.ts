@@ -1,24 +1,39 @@
 import { type Datastore, decorate, type MethodName } from '../datastore/index.js';
+import { LRUCache } from 'lru-cache';
 import type { App, Fn, Trigger } from '../models/index.js';
 
-interface Entry<T> {
-  value: Promise<T>;
-  /** The value once loaded: a hit needs no await. */
-  loaded?: T;
-  expires: number;
-}
+/** A loader of one entry, given to the cache's fetch as its context. */
+type Load = () => Promise<object>;
+
+/** Most lookups kept; the least recently used go first. */
+const MaxEntries = 10_000;
 
 /**
  * Fn's CachedDataAccess: app, fn and trigger lookups on the invoke path are cached for a few
  * seconds. Writes through the API clear it (see `invalidate`), so edits show at once on this node.
+ * Concurrent misses of one key share one datastore read; misses and errors are not cached (a fn
+ * created a moment later must be found); a read in flight when the cache is cleared still answers
+ * its callers but is not kept.
  */
 export class LookupCache {
-  private readonly entries = new Map<string, Entry<unknown>>();
+  private readonly cache: LRUCache<string, object, Load>;
 
   constructor(
     private readonly store: Datastore,
-    private readonly ttlMs = 5000,
-  ) {}
+    ttlMs = 5000,
+    /** Milliseconds on a monotonic clock (tests set the time). */
+    now: () => number = () => performance.now(),
+  ) {
+    this.cache = new LRUCache<string, object, Load>({
+      max: MaxEntries,
+      ttl: ttlMs,
+      // Ages are read on every lookup, not rounded to a timer's tick.
+      ttlResolution: 0,
+      perf: { now },
+      ignoreFetchAbort: true,
+      fetchMethod: (_key, _stale, { context }) => context(),
+    });
+  }
 
   fn(id: string): Promise<Fn> {
     return this.get(`f:${id}`, () => this.store.getFnById(id));
@@ -26,7 +41,7 @@ export class LookupCache {
 
   /** The fn when it is cached and loaded, else undefined (then `fn()` looks it up). */
   loadedFn(id: string): Fn | undefined {
-    return this.loaded(`f:${id}`);
+    return this.cache.get(`f:${id}`) as Fn | undefined;
   }
 
   app(id: string): Promise<App> {
@@ -35,7 +50,7 @@ export class LookupCache {
 
   /** The app when it is cached and loaded, else undefined (then `app()` looks it up). */
   loadedApp(id: string): App | undefined {
-    return this.loaded(`a:${id}`);
+    return this.cache.get(`a:${id}`) as App | undefined;
   }
 
   appByName(name: string): Promise<App> {
@@ -47,32 +62,14 @@ export class LookupCache {
   }
 
   invalidate(): void {
-    this.entries.clear();
+    this.cache.clear();
   }
 
-  private loaded<T>(key: string): T | undefined {
-    const hit = this.entries.get(key) as Entry<T> | undefined;
-    return hit && hit.expires > Date.now() ? hit.loaded : undefined;
-  }
-
-  private get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > now) return hit.value as Promise<T>;
-    const value = load();
-    const entry: Entry<T> = { value, expires: now + this.ttlMs };
-    this.entries.set(key, entry);
-    // Misses and errors are not cached: a fn created a moment later must be found.
-    value.then(
-      (v) => {
-        entry.loaded = v;
-      },
-      () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-      },
-    );
-    if (this.entries.size > 10_000) this.entries.clear();
-    return value;
+  private async get<T extends object>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit) return hit as T;
+    // The loaders throw (Fn's 404) rather than answer nothing, so a fetch always has a value.
+    return (await this.cache.fetch(key, { context: load })) as T;
   }
 }
 
