@@ -5,7 +5,7 @@ import { Agent } from '../agent/index.js';
 import { DockerDriver } from '../agent/drivers/docker/index.js';
 import type { Config } from '../config/index.js';
 import { createDatastore, type Datastore, isDatastoreUnavailable } from '../datastore/index.js';
-import { Errors } from '../models/index.js';
+import { Errors, useIdPort } from '../models/index.js';
 import {
   asyncRoutes,
   CallRecorder,
@@ -63,6 +63,7 @@ const noAgentStats = {
 /** The composition root: wires the datastore, the agent and the HTTP server, then listens. */
 export async function startFnode({ config, logger: given, host = '0.0.0.0' }: StartOptions): Promise<Fnode> {
   const logger = given ?? pino({ level: config.logLevel });
+  useIdPort(config.port);
   const dbStore = await createDatastore(config.dbUrl);
   // FN_LOGSTORE_URL: call logs in the datastore (the default) or another database.
   const logStore = await createLogStore(config.logstoreUrl, config.dbUrl, dbStore);

@@ -12,7 +12,7 @@ export class IdGenerator {
   private readonly machineLo: number;
   private counter: number;
 
-  constructor(port = Number(process.env['FN_PORT'] ?? 8080)) {
+  constructor(port = 8080) {
     const machine = (ipv4AsBigInt() << 16n) | BigInt(port & 0xffff);
     this.machineHi = Number(machine >> 32n) & 0xffff;
     this.machineLo = Number(machine & 0xffffffffn) >>> 0;
@@ -54,6 +54,11 @@ function ipv4AsBigInt(): bigint {
 
 // Made at the first id, not on import: a process that never makes one skips the interface scan.
 let shared: IdGenerator | undefined;
+
+/** Ids made from now on carry this server's port in their machine part (the composition root's call). */
+export function useIdPort(port: number): void {
+  shared = new IdGenerator(port);
+}
 
 export function newId(): string {
   shared ??= new IdGenerator();

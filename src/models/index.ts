@@ -15,7 +15,7 @@ export {
   OUT_OF_MEMORY,
 } from './errors.js';
 export * as Limits from './limits.js';
-export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';
+export { IdGenerator, newId, isValidId, idFloorAt, useIdPort } from './id.js';
 export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,
