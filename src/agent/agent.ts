@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/index.js';
-import { ApiError, ContainerStartError, Errors } from '../models/index.js';
+import { Errors } from '../models/index.js';
 import { type AgentObserver, noopObserver } from './agent-observer.js';
 import { type ContainerProtocol, ExchangeFailure } from './container-protocol.js';
 import type { Driver } from './drivers/index.js';
 import { stdioProtocol } from './formats/stdio-exchange.js';
 import { type AgentCall, type FunctionSpec, reservedBytes } from './function-spec.js';
-import { HotContainer } from './hot-container.js';
+import type { HotContainer } from './hot-container.js';
 import { CallDeadlineError, type FunctionResponse } from './http-stream.js';
 import { httpStreamProtocol } from './http-stream-protocol.js';
 import { EventLoopProbe, LaunchPolicy, type LoadProbe } from './launch-policy.js';
@@ -14,6 +13,7 @@ import { SharedLog } from './shared-log.js';
 import { ResourceTracker } from './resource-tracker.js';
 import { SlotQueue, type Waiter } from './slot-queue.js';
 import { WarmKeeper } from './warm-keeper.js';
+import { ContainerStarts } from './container-starts.js';
 
 export interface AgentOptions {
   driver: Driver;
@@ -49,10 +49,7 @@ const PIPELINE = 4;
 export class Agent {
   private readonly queues = new Map<string, SlotQueue>();
   private readonly tracker: ResourceTracker;
-  private readonly memoryWaiting = new Set<SlotQueue>();
-  /** Queues with calls that wait for a start slot (`maxStartingContainers`). */
-  private readonly startWaiting = new Set<SlotQueue>();
-  private startsInFlight = 0;
+  private readonly starts: ContainerStarts;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly protocols = new Map<string, ContainerProtocol>();
   private readonly policy: LaunchPolicy;
@@ -60,7 +57,7 @@ export class Agent {
   private readonly warm: WarmKeeper;
   private inflight = 0;
   private drained: (() => void) | undefined;
-  private closing = false;
+  private closingNow = false;
   private readonly obs: AgentObserver;
 
   constructor(private readonly opts: AgentOptions) {
@@ -71,43 +68,41 @@ export class Agent {
       graceMs: opts.launchGraceMs ?? opts.config.launchGraceMsecs,
       probe: this.probe,
     });
+    const agent = this;
+    this.starts = new ContainerStarts({
+      driver: opts.driver,
+      config: opts.config,
+      tracker: this.tracker,
+      policy: this.policy,
+      observer: this.obs,
+      ...(opts.onError ? { onError: opts.onError } : {}),
+      host: {
+        giveTo: (q, hc, w) => this.giveTo(q, hc, w),
+        handOff: (q, hc) => this.handOff(q, hc),
+        retire: (q, hc) => this.retire(q, hc),
+        refillWarm: () => this.warm.refill(),
+        warmStartFailed: (q) => this.warm.startFailed(q),
+        track: (p) => this.track(p),
+        get closing() {
+          return agent.closingNow;
+        },
+      },
+    });
     this.warm = new WarmKeeper({
       queueFor: (spec) => this.queueFor(spec),
-      launch: (q) => this.launchSpare(q),
+      launch: (q) => this.starts.launchSpare(q),
       retireIdle: (q) => this.retireIdle(q),
     });
     this.tracker.addEvictor((bytes, exceptKey) => this.evictIdle(bytes, exceptKey));
     this.tracker.onRelease(() => {
-      for (const q of [...this.memoryWaiting]) {
-        this.memoryWaiting.delete(q);
-        this.launchNeeded(q);
-      }
+      this.starts.memoryReleased();
       this.warm.refill();
     });
   }
 
-  /** A start ended: the queues that waited for a start slot ask again, oldest first. */
-  private startEnded(): void {
-    this.startsInFlight--;
-    for (const q of [...this.startWaiting]) {
-      if (this.startsInFlight >= this.opts.config.maxStartingContainers) return;
-      this.startWaiting.delete(q);
-      // Calls served meanwhile by a container coming free need no start; the policy re-decides.
-      const first = q.protocol.oneShot || q.all.size + q.starting === 0;
-      this.launchNeeded(q, first ? q.waiters.length : this.policy.demand(q));
-    }
-    this.warm.refill();
-  }
-
-  private startSlotFree(q: SlotQueue | undefined): boolean {
-    if (this.startsInFlight < this.opts.config.maxStartingContainers) return true;
-    if (q) this.startWaiting.add(q);
-    return false;
-  }
-
   /** Runs a call to completion on a container and returns the function's response. Throws ApiError. */
   async submit(call: AgentCall): Promise<FunctionResponse> {
-    if (this.closing) throw Errors.CallTimeoutServerBusy.copy();
+    if (this.closingNow) throw Errors.CallTimeoutServerBusy.copy();
     if (!this.tracker.fits(reservedBytes(call.spec))) throw Errors.CallResourceTooBig.copy();
     this.inflight++;
     this.obs.callSubmitted(call);
@@ -143,7 +138,7 @@ export class Agent {
    * (a fn deleted or edited) are removed at once when idle.
    */
   keepWarm(specs: readonly FunctionSpec[]): void {
-    if (!this.closing) this.warm.set(specs);
+    if (!this.closingNow) this.warm.set(specs);
   }
 
   stats(): AgentStats {
@@ -175,7 +170,7 @@ export class Agent {
    * decide the order.
    */
   roomFor(bytes: number): number {
-    if (this.closing) return 0;
+    if (this.closingNow) return 0;
     let slots = 0;
     for (const q of this.queues.values()) {
       const line = q.waiters.length - q.starting * q.capacity;
@@ -222,8 +217,8 @@ export class Agent {
    * container it started; calls still running then fail.
    */
   async close(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
-    this.closing = true;
-    this.startWaiting.clear();
+    this.closingNow = true;
+    this.starts.close();
     this.warm.close();
     this.probe.close();
     for (const q of this.queues.values()) {
@@ -280,7 +275,7 @@ export class Agent {
         ),
       };
       q.addWaiter(w);
-      if (q.protocol.oneShot || q.all.size + q.starting === 0) this.launchNeeded(q);
+      if (q.protocol.oneShot || q.all.size + q.starting === 0) this.starts.launchNeeded(q);
       else this.armLaunchTimer(q);
     });
   }
@@ -296,7 +291,7 @@ export class Agent {
 
   /** Asks the launch policy again once the oldest waiting call has waited its fn's patience. */
   private armLaunchTimer(q: SlotQueue): void {
-    if (q.launchTimer || this.closing) return;
+    if (q.launchTimer || this.closingNow) return;
     const oldest = q.oldestWaitSince();
     if (oldest === undefined) return;
     const patience = this.policy.patienceMs(q);
@@ -304,39 +299,11 @@ export class Agent {
     q.launchTimer = setTimeout(
       () => {
         q.launchTimer = undefined;
-        this.launchNeeded(q, this.policy.demand(q));
+        this.starts.launchNeeded(q, this.policy.demand(q));
         if (q.waiters.length > q.starting * q.capacity) this.armLaunchTimer(q);
       },
       Math.max(0, at - this.policy.now()),
     );
-  }
-
-  /** Starts containers for up to `demand` waiting calls, beyond those already starting. */
-  private launchNeeded(q: SlotQueue, demand = q.waiters.length): void {
-    const bytes = reservedBytes(q.spec);
-    while (demand > q.starting * q.capacity && !this.closing) {
-      const forWaiter = q.protocol.oneShot ? q.waiters.find((w) => !w.launched) : undefined;
-      if (q.protocol.oneShot && !forWaiter) return;
-      if (!this.startSlotFree(q)) return;
-      if (!this.tracker.tryReserve(bytes)) {
-        this.tracker.evictIdleFor(bytes, q.spec.slotKey);
-        this.memoryWaiting.add(q);
-        return;
-      }
-      q.starting++;
-      if (forWaiter) forWaiter.launched = true;
-      this.launch(q, bytes, forWaiter);
-    }
-  }
-
-  /** A container no call waits for (min-hot); false when memory is short. */
-  private launchSpare(q: SlotQueue): boolean {
-    if (this.closing || !this.startSlotFree(undefined)) return false;
-    const bytes = reservedBytes(q.spec);
-    if (!this.tracker.tryReserve(bytes)) return false;
-    q.starting++;
-    this.launch(q, bytes, undefined);
-    return true;
   }
 
   /** Retires idle containers of other functions, least recently used first (an IdleEvictor). */
@@ -362,74 +329,6 @@ export class Agent {
   private retireIdle(q: SlotQueue): void {
     let spare = q.all.size - q.minHot;
     for (const hc of [...q.free]) if (!hc.busy && spare-- > 0) void this.retire(q, hc);
-  }
-
-  private launch(q: SlotQueue, bytes: number, forWaiter: Waiter | undefined): void {
-    const spec = q.spec;
-    const startedAt = Date.now();
-    this.startsInFlight++;
-    const abort = forWaiter ? new AbortController() : undefined;
-    const stopWaiting = forWaiter
-      ? setTimeout(() => abort?.abort(), Math.max(0, forWaiter.call.deadline - Date.now()))
-      : undefined;
-    const p = this.opts.driver
-      .start(
-        {
-          id: randomUUID(),
-          image: spec.image,
-          memoryMB: spec.memoryMB,
-          cpus: spec.cpus,
-          startTimeoutMs: this.opts.config.hotStartTimeoutMsecs,
-          ...(spec.tmpfsSizeMB ? { tmpfsSizeMB: spec.tmpfsSizeMB } : {}),
-          ...q.protocol.containerOptions(spec, forWaiter?.call),
-        },
-        abort?.signal,
-      )
-      .then(
-        (container) => {
-          q.starting--;
-          this.obs.containerStarted(spec, container, startedAt);
-          const hc = new HotContainer(container, bytes, q.protocol.open(container, spec), q.capacity);
-          q.all.add(hc);
-          q.warmFailures = 0;
-          void container.exited.then((exit) => {
-            hc.exit = exit;
-            if (!hc.busy) void this.retire(q, hc);
-          });
-          if (this.closing) void this.retire(q, hc);
-          else if (forWaiter) this.giveTo(q, hc, forWaiter);
-          else this.handOff(q, hc);
-        },
-        (err: unknown) => {
-          q.starting--;
-          this.obs.containerStartFailed(spec, err, startedAt);
-          this.tracker.release(bytes);
-          const w = forWaiter ?? (q.waiters.length > q.starting * q.capacity ? q.waiters[0] : undefined);
-          if (w) {
-            q.removeWaiter(w);
-            clearTimeout(w.timer);
-            // The call's log tells what the container printed before it died.
-            if (err instanceof ContainerStartError)
-              for (const line of err.lines) w.call.onLog?.(line, 'stderr');
-            const late = w.call.deadline <= Date.now();
-            w.reject(
-              err instanceof ApiError
-                ? err
-                : late
-                  ? Errors.CallTimeout.copy()
-                  : Errors.ContainerInitFail.copy(),
-            );
-          } else if (q.waiters.length === 0) this.warm.startFailed(q);
-          if (!(err instanceof ApiError) && !abort?.signal.aborted)
-            this.opts.onError?.(err, 'container start');
-          if (!q.protocol.oneShot && q.waiters.length > q.starting * q.capacity) this.launchNeeded(q);
-        },
-      )
-      .finally(() => {
-        clearTimeout(stopWaiting);
-        this.startEnded();
-      });
-    this.track(p);
   }
 
   /** A one-shot container goes to the call it was started for, if that call still waits. */
