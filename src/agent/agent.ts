@@ -1,19 +1,22 @@
 import type { AgentConfig } from '../config/index.js';
 import { Errors } from '../models/index.js';
 import { type AgentObserver, noopObserver } from './agent-observer.js';
-import { type ContainerProtocol, ExchangeFailure } from './container-protocol.js';
+import type { ContainerProtocol } from './container-protocol.js';
 import type { Driver } from './drivers/index.js';
 import { stdioProtocol } from './formats/stdio-exchange.js';
 import { type AgentCall, type FunctionSpec, reservedBytes } from './function-spec.js';
 import type { HotContainer } from './hot-container.js';
-import { CallDeadlineError, type FunctionResponse } from './http-stream.js';
+import type { FunctionResponse } from './http-stream.js';
 import { httpStreamProtocol } from './http-stream-protocol.js';
 import { EventLoopProbe, LaunchPolicy, type LoadProbe } from './launch-policy.js';
-import { SharedLog } from './shared-log.js';
 import { ResourceTracker } from './resource-tracker.js';
 import { SlotQueue, type Waiter } from './slot-queue.js';
 import { WarmKeeper } from './warm-keeper.js';
 import { ContainerStarts } from './container-starts.js';
+import { executeCall } from './call-execution.js';
+import { type AgentStats, agentStats, roomFor } from './capacity.js';
+
+export type { AgentStats };
 
 export interface AgentOptions {
   driver: Driver;
@@ -26,18 +29,6 @@ export interface AgentOptions {
   /** The server's own load, for the launch policy (default: its event-loop delay). */
   probe?: LoadProbe;
 }
-
-export interface AgentStats {
-  containers: number;
-  busy: number;
-  starting: number;
-  waiting: number;
-  memoryUsedBytes: number;
-  memoryTotalBytes: number;
-}
-
-/** Calls per container slot that may wait in line for it (see roomFor). */
-const PIPELINE = 4;
 
 /**
  * Places calls on hot containers (seed 004's agent), for every format: a call takes a container
@@ -116,7 +107,7 @@ export class Agent {
         // An async call's timeout is the function's: its wait in line does not count.
         if (call.background) call.deadline += Date.now() - since;
       }
-      const res = await this.execute(q, hc, call);
+      const res = await executeCall(q, hc, call, this.obs, (rq, rhc, keep) => this.release(rq, rhc, keep));
       this.obs.callFinished(call, undefined);
       return res;
     } catch (err) {
@@ -142,45 +133,12 @@ export class Agent {
   }
 
   stats(): AgentStats {
-    let containers = 0;
-    let busy = 0;
-    let starting = 0;
-    let waiting = 0;
-    for (const q of this.queues.values()) {
-      containers += q.all.size;
-      busy += q.busyCount;
-      starting += q.starting;
-      waiting += q.waiters.length;
-    }
-    return {
-      containers,
-      busy,
-      starting,
-      waiting,
-      memoryUsedBytes: this.tracker.usedBytes,
-      memoryTotalBytes: this.tracker.totalBytes,
-    };
+    return agentStats(this.queues.values(), this.tracker);
   }
 
-  /**
-   * How many more calls needing `bytes` of memory the agent could take right now: free slots,
-   * free memory, and a short line of PIPELINE calls per slot (so that a container never idles
-   * while the async runner stores one call and fetches the next); none once a line is longer.
-   * Lets the async runner take work from its queue only as capacity allows, so queue priorities
-   * decide the order.
-   */
+  /** See roomFor in capacity.ts: how many more calls needing `bytes` the agent could take now. */
   roomFor(bytes: number): number {
-    if (this.closingNow) return 0;
-    let slots = 0;
-    for (const q of this.queues.values()) {
-      const line = q.waiters.length - q.starting * q.capacity;
-      const allowed = PIPELINE * q.all.size * q.capacity;
-      if (line > allowed) return 0;
-      slots += allowed - Math.max(0, line);
-      for (const hc of q.free) slots += hc.capacity - hc.active;
-    }
-    const free = this.tracker.totalBytes - this.tracker.usedBytes;
-    return slots + Math.floor(free / Math.max(1, bytes));
+    return this.closingNow ? 0 : roomFor(this.queues.values(), this.tracker, bytes);
   }
 
   /**
@@ -386,59 +344,6 @@ export class Agent {
     return p;
   }
 
-  private async execute(q: SlotQueue, hc: HotContainer, call: AgentCall): Promise<FunctionResponse> {
-    const timeoutMs = q.spec.timeoutSecs * 1000;
-    const remaining = call.deadline - Date.now();
-    // Seed 004: a call left with under half its timeout is not started; it times out.
-    if (remaining < timeoutMs / 2) {
-      this.release(q, hc, !q.protocol.oneShot);
-      call.reason = 'timeout';
-      throw Errors.CallTimeout.copy();
-    }
-    call.startedAt = Date.now();
-    hc.lastCallAt = call.startedAt;
-    call.containerId = hc.container.dockerId;
-    hc.calls++;
-    this.obs.callStarted(call, hc.container);
-    const shared = hc.capacity > 1 ? SharedLog.of(hc.container) : undefined;
-    if (shared) shared.add(call);
-    else
-      void hc.container.setLogListener(call.onLog ? (line, stream) => call.onLog?.(line, stream) : undefined);
-    let keep = false;
-    try {
-      const res = await hc.exchange.send(call, remaining);
-      keep = true;
-      return res;
-    } catch (e) {
-      if (e instanceof ExchangeFailure) {
-        call.reason = e.reason;
-        keep = e.keep;
-        throw e.error;
-      }
-      call.reason = e instanceof CallDeadlineError ? 'timeout' : await this.exitReason(hc);
-      throw e;
-    } finally {
-      call.completedAt = Date.now();
-      q.recordService(hc, call.completedAt - call.startedAt);
-      keep = keep && !q.protocol.oneShot;
-      const release = (): Promise<void> => {
-        // The answer came on the socket; the output comes through Docker and may still be on its way.
-        call.logsDone = shared ? shared.remove(call) : hc.exchange.endLogs();
-        // The observer may extend logsDone (a fresh container's first stats sample).
-        this.obs.callEnded(call, hc.container);
-        const logsDone = call.logsDone;
-        this.release(q, hc, keep);
-        return logsDone;
-      };
-      // A good answer goes out first: the log switch (a marker written through Docker) and the
-      // hand-off follow on the next turn of the event loop, off the caller's critical path.
-      if (keep) {
-        const released = new Promise<void>((resolve) => setImmediate(() => void release().then(resolve)));
-        call.logsDone = released;
-      } else release();
-    }
-  }
-
   /** A call left `hc`: it serves the next one, or goes (a broken or one-shot container). */
   private release(q: SlotQueue, hc: HotContainer, keep: boolean): void {
     hc.active--;
@@ -450,17 +355,6 @@ export class Agent {
     hc.draining = true;
     q.dropFree(hc);
     if (!hc.busy) void this.retire(q, hc);
-  }
-
-  /** After a broken connection: an OOM kill is `killed`, any other end is `bad_exit`. */
-  private async exitReason(hc: HotContainer): Promise<'killed' | 'bad_exit'> {
-    const exit =
-      hc.exit ??
-      (await Promise.race([
-        hc.container.exited,
-        new Promise<undefined>((r) => setTimeout(() => r(undefined), 500).unref()),
-      ]));
-    return exit?.oomKilled ? 'killed' : 'bad_exit';
   }
 
   private track(p: Promise<unknown>): void {
