@@ -20,3 +20,5 @@ export type {
   LogListener,
 } from './drivers/index.js';
 export { LogBuffer } from './log-buffer.js';
+export { DockerDriver, type DockerDriverOptions } from './drivers/docker/index.js';
+export { CLOUDEVENT_TYPE, legacyEnv, specForRoute } from './formats/index.js';

@@ -1,4 +1,4 @@
-import type { Datastore } from '../datastore/datastore.js';
+import type { Datastore } from '../datastore/index.js';
 import { type App, fail, isValidId } from '../models/index.js';
 import type { AppBody, ListQuery, ListResponse } from './bodies.js';
 import { configOf, defined, orUndefined } from './body-fields.js';

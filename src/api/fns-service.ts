@@ -1,4 +1,4 @@
-import type { Datastore } from '../datastore/datastore.js';
+import type { Datastore } from '../datastore/index.js';
 import { type Fn, FnInvokeEndpointAnnotation, fail, isValidId } from '../models/index.js';
 import { annotateFn } from './annotate.js';
 import type { FnBody, FnListQuery, ListResponse } from './bodies.js';

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../datastore/datastore.js';
+import type { Page, PageRequest } from '../datastore/index.js';
 import { clampPerPage, decodeCursor } from '../models/index.js';
 import type { ListQuery, ListResponse } from './bodies.js';
 import { defined } from './body-fields.js';

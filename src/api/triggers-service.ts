@@ -1,4 +1,4 @@
-import type { Datastore } from '../datastore/datastore.js';
+import type { Datastore } from '../datastore/index.js';
 import { type Trigger, TriggerHTTPEndpointAnnotation, ZERO_TIME, fail, isValidId } from '../models/index.js';
 import { annotateTrigger } from './annotate.js';
 import type { ListResponse, TriggerBody, TriggerListQuery } from './bodies.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Agent } from '../agent/index.js';
-import { DockerDriver } from '../agent/drivers/docker/index.js';
+import { DockerDriver } from '../agent/index.js';
 import type { Config } from '../config/index.js';
 import { type Datastore, isDatastoreUnavailable } from '../datastore/index.js';
 import {

@@ -4,7 +4,7 @@ import type { Datastore } from '../datastore/index.js';
 import { type CallRecorder, type LookupCache, V1InvokeService, v1InvokeRoutes } from '../invoke/index.js';
 import type { AsyncCalls } from '../runner/index.js';
 import type { ServerPlugin } from '../server/index.js';
-import { v1Api } from '../server/v1/index.js';
+import { v1Api } from '../server/index.js';
 
 /** [V1] `/v1` always; `/r` when this node runs functions. */
 export function v1Plugins(opts: {

@@ -1,5 +1,5 @@
 import type { FunctionResponse } from '../agent/index.js';
-import { specForRoute } from '../agent/formats/index.js';
+import { specForRoute } from '../agent/index.js';
 import type { App, Call, Route } from '../models/index.js';
 import type { HeaderMap } from './headers.js';
 import { newSyncCall, type RecordedRunOptions, runRecorded } from './recorded-run.js';

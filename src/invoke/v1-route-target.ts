@@ -1,5 +1,5 @@
 import type { FunctionSpec } from '../agent/index.js';
-import { specForRoute } from '../agent/formats/index.js';
+import { specForRoute } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { type App, type Call, type Fn, fail, type Route } from '../models/index.js';
 

@@ -3,7 +3,7 @@ import type { FunctionResponse } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
-import { useV1Errors } from '../server/v1/index.js';
+import { useV1Errors } from '../server/index.js';
 import { type HeaderMap, triggerRequestHeaders, triggerResponse } from './headers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { routeAsFn } from './v1-route-target.js';

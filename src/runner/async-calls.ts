@@ -1,6 +1,6 @@
 import type { Datastore } from '../datastore/index.js';
 import { ApiError, type Call, isError, isFinalStatus } from '../models/index.js';
-import type { MessageQueue } from '../queue/message-queue.js';
+import type { MessageQueue } from '../queue/index.js';
 import { type AsyncRequest, followUpCall, newAsyncCall, remainingDelayMs } from './async-call.js';
 import { GroupCommit } from './group-commit.js';
 

@@ -1,4 +1,4 @@
-import type { MessageQueue, Reservation } from '../queue/message-queue.js';
+import type { MessageQueue, Reservation } from '../queue/index.js';
 import type { CallExecutor } from './call-executor.js';
 
 export interface AsyncRunnerOptions {

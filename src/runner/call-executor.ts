@@ -13,8 +13,8 @@ import {
   isFinalStatus,
   type StatsPoint,
 } from '../models/index.js';
-import type { MessageQueue, Reservation } from '../queue/message-queue.js';
-import { ReservationLostError } from '../queue/reservation-lost-error.js';
+import type { MessageQueue, Reservation } from '../queue/index.js';
+import { ReservationLostError } from '../queue/index.js';
 import { ASYNC, callBody, followUpCall } from './async-call.js';
 import type { AsyncCalls } from './async-calls.js';
 import { type AsyncSettings, asyncSettings, retryDelayMs } from './async-settings.js';

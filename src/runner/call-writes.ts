@@ -1,5 +1,5 @@
 import type { CallChange, CallLog, Datastore } from '../datastore/index.js';
-import type { MessageQueue, Reservation } from '../queue/message-queue.js';
+import type { MessageQueue, Reservation } from '../queue/index.js';
 import { GroupCommit } from './group-commit.js';
 
 /**

@@ -5,7 +5,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { type AuthOptions, installAuth, type TokensService } from '../auth/index.js';
-import type { Datastore } from '../datastore/datastore.js';
+import type { Datastore } from '../datastore/index.js';
 import { Errors } from '../models/index.js';
 import { compileOnFirstUse } from './compile-on-first-use.js';
 import { controlPlane } from './control-plane.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppsService, FnsService, TriggersService } from '../api/index.js';
-import type { Datastore } from '../datastore/datastore.js';
+import type { Datastore } from '../datastore/index.js';
 import { appsRoutes } from './apps-routes.js';
 import { fnsRoutes } from './fns-routes.js';
 import { acceptJsonBodies } from './json-bodies.js';

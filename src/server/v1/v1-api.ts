@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { Datastore } from '../../datastore/datastore.js';
+import type { Datastore } from '../../datastore/index.js';
 import { V1SharedSchemas } from '../schemas/v1-schemas.js';
 import { v1AppsRoutes } from './v1-apps-routes.js';
 import { v1CallsRoutes } from './v1-calls-routes.js';

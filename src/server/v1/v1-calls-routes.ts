@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Datastore } from '../../datastore/datastore.js';
+import type { Datastore } from '../../datastore/index.js';
 import {
   ApiError,
   type Call,

@@ -1,4 +1,4 @@
-import type { Datastore } from '../../datastore/datastore.js';
+import type { Datastore } from '../../datastore/index.js';
 import {
   type Annotations,
   ApiError,

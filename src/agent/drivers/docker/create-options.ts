@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { AgentConfig } from '../../../config/config.js';
+import type { AgentConfig } from '../../../config/index.js';
 import type { ContainerSpec } from '../driver.js';
 
 /** Where the iofs directory is mounted inside the container (Fn's `/tmp/iofs`). */

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { Container, ContainerExit, LogListener } from '../driver.js';
 import { isGoneOrRemoving } from './docker-errors.js';
-import { OUT_OF_MEMORY } from '../../../models/errors.js';
+import { OUT_OF_MEMORY } from '../../../models/index.js';
 import { removeIofsDir } from './iofs.js';
 import type { DriverLogger } from './logger.js';
 import { OutputBarrier } from './output-barrier.js';

@@ -1,10 +1,10 @@
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type Dockerode from 'dockerode';
-import type { AgentConfig } from '../../../config/config.js';
+import type { AgentConfig } from '../../../config/index.js';
 import type { StatsPoint } from '../../../models/index.js';
-import { ApiError, ContainerStartError } from '../../../models/api-error.js';
-import { Errors, errImagePull } from '../../../models/errors.js';
+import { ApiError, ContainerStartError } from '../../../models/index.js';
+import { Errors, errImagePull } from '../../../models/index.js';
 import type { Container, ContainerSpec, Driver } from '../driver.js';
 import { createOptions, IOFS_MOUNT, LABEL_INSTANCE, LABEL_TAG, SOCKET_NAME } from './create-options.js';
 import { DockerContainer } from './docker-container.js';

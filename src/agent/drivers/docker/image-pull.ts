@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
-import { ApiError } from '../../../models/api-error.js';
-import { Errors, errImagePull } from '../../../models/errors.js';
+import { ApiError } from '../../../models/index.js';
+import { Errors, errImagePull } from '../../../models/index.js';
 import { dockerMessage } from './docker-errors.js';
 
 /** Fn's FN_HOT_PULL_TIMEOUT_MSECS default. */

@@ -1,6 +1,6 @@
 import { type FSWatcher, lstatSync, readlinkSync, statSync, watch } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Errors } from '../../../models/errors.js';
+import { Errors } from '../../../models/index.js';
 import { SOCKET_NAME } from './create-options.js';
 
 export type SocketState = { kind: 'missing' } | { kind: 'ready' } | { kind: 'bad'; reason: string };

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { Errors } from '../../../models/errors.js';
+import { Errors } from '../../../models/index.js';
 import type { Container, ContainerExit, ContainerSpec, LogListener } from '../driver.js';
 import { DockerContainer } from './docker-container.js';
 import { dockerMessage } from './docker-errors.js';
