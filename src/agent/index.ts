@@ -21,4 +21,4 @@ export type {
 } from './drivers/index.js';
 export { LogBuffer } from './log-buffer.js';
 export { DockerDriver, type DockerDriverOptions } from './drivers/docker/index.js';
-export { CLOUDEVENT_TYPE, legacyEnv, specForRoute } from './formats/index.js';
+export { ChunkedBodyHeader, CLOUDEVENT_TYPE, legacyEnv, specForRoute } from './formats/index.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FunctionResponse } from '../agent/index.js';
+import { ChunkedBodyHeader, type FunctionResponse } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
@@ -43,6 +43,13 @@ export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesO
     const route = await datastore.getRoute(routeApp.id, `/${params['*'] ?? ''}`);
     const url = `${req.protocol}://${req.host}${req.url}`;
     const headers = triggerRequestHeaders(req.headers, req.method, url);
+    // The `http` format hands a body that came without a length on chunked, as Fn does.
+    if (
+      route.format === 'http' &&
+      req.headers['content-length'] === undefined &&
+      req.headers['transfer-encoding']
+    )
+      headers[ChunkedBodyHeader] = 'true';
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     for (const [k, v] of Object.entries(route.headers ?? {})) reply.header(k, v);
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
 import {
   containersOf,
   dockerAvailable,
@@ -142,7 +144,7 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
         const hosts = new Set<string>();
         let last: Report | undefined;
         for (let i = 1; i <= 3; i++) {
-          const res = await call(app, path, `call ${i}`);
+          const res = await call(app, path, `call ${i}`, { 'Content-Type': 'text/plain' });
           assert.equal(res.status, 200, res.text);
           assert.equal(res.headers['x-format'], format);
           assert.match(String(res.headers['content-type']), /^application\/json/);
@@ -154,16 +156,21 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
             assert.equal(last.call_id, callIdOf(res.headers));
             assert.equal(last.protocol?.method, 'POST');
             assert.deepEqual(last.protocol?.headers['X-Test'], ['yes']);
+            assert.deepEqual(last.protocol?.headers['Content-Type'], ['text/plain']);
           }
           if (format === 'http') {
             assert.equal(last.method, 'POST');
             assert.equal(last.target, `/r/${app}${path}?q=1`);
             assert.equal(last.headers?.['fn_call_id'], callIdOf(res.headers));
             assert.equal(last.headers?.['x-test'], 'yes');
+            assert.equal(last.headers?.['content-type'], 'text/plain');
           }
           if (format === 'cloudevent') {
             assert.equal(last.event?.eventID, callIdOf(res.headers));
             assert.equal(last.event?.data, `call ${i}`);
+            const protocol = last.event?.extensions['protocol'] as { headers: Record<string, string[]> };
+            assert.deepEqual(protocol.headers['Content-Type'], ['text/plain']);
+            assert.equal(last.event?.contentType, 'text/plain');
           }
           const c = await v1Call(base, app, callIdOf(res.headers));
           assert.equal(c.status, 'success');
@@ -214,7 +221,8 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
         assert.equal(garbage.status, 502);
         assert.match(
           garbage.json<{ error: { message: string } }>().error.message,
-          new RegExp(`^invalid ${format} response from function err: `),
+          // Fn names the cloudevent format's JSON framing in its message.
+          new RegExp(`^invalid ${format === 'cloudevent' ? 'json' : format} response from function err: `),
         );
         const ok = await call(app, path, 'fine');
         assert.equal(ok.status, 200);
@@ -255,13 +263,40 @@ describe('legacy formats on real containers', { skip: !docker && 'Docker is not 
       'content-type': 'application/cloudevents+json',
     });
     assert.equal(res.status, 200, res.text);
-    assert.equal(res.headers['content-type'], 'application/cloudevents+json');
+    assert.equal(res.headers['content-type'], 'application/json');
     const out = res.json<{ eventID: string; data: Report }>();
     assert.equal(out.eventID, 'ev-1-reply');
     assert.equal(out.data.body, '{"a":1}');
     assert.equal(out.data.event?.eventType, 'thing.happened');
     assert.ok(out.data.event?.extensions['protocol']);
     assert.ok(out.data.event?.extensions['deadline']);
+  });
+
+  it('cloudevent: a text/plain answer is its data as it is, with that Content-Type', async () => {
+    const { app, path } = await createRoute(base, { image: IMAGE, format: 'cloudevent' });
+    const res = await call(app, path, 'text:hello "you"', { 'content-type': 'text/plain' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers['content-type'], 'text/plain');
+    assert.equal(res.text, 'hello "you"');
+  });
+
+  it('http: a body sent without a length reaches the function chunked, as Fn sends it', async () => {
+    const { app, path } = await createRoute(base, { image: IMAGE, format: 'http' });
+    const res = await request(`${base}/r/${app}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: Readable.from([Buffer.from('chunked '), Buffer.from('body')]),
+    });
+    const text = await res.body.text();
+    assert.equal(res.statusCode, 200, text);
+    const seen = JSON.parse(text) as Report;
+    assert.equal(seen.body, 'chunked body');
+    assert.equal(seen.headers?.['transfer-encoding'], 'chunked');
+    assert.equal(seen.headers?.['content-length'], undefined);
+    const sized = await call(app, path, 'sized body');
+    const withLength = sized.json<Report>();
+    assert.equal(withLength.headers?.['content-length'], String('sized body'.length));
+    assert.equal(withLength.headers?.['transfer-encoding'], undefined);
   });
 
   it('default async: 202, then success with the log', async () => {

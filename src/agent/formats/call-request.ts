@@ -9,7 +9,12 @@ export interface CallRequest {
   headers: Record<string, string[]>;
   /** FN_DEADLINE: RFC 3339. */
   deadline: string;
+  /** The client sent its body chunked (no Content-Length): the `http` format passes it on so. */
+  chunked: boolean;
 }
+
+/** Set by the `/r` route of an `http`-format route on a chunked request; never sent to a container. */
+export const ChunkedBodyHeader = 'Fn-Http-Body-Chunked';
 
 const PREFIX = 'fn-http-h-';
 
@@ -20,17 +25,19 @@ export function callRequest(call: AgentCall): CallRequest {
   let method = 'POST';
   let url = '';
   let contentType = '';
+  let chunked = false;
   for (const [k, v] of Object.entries(call.headers)) {
     const lower = k.toLowerCase();
     const first = list(v)[0] ?? '';
-    if (lower === 'fn-http-method') method = first;
+    if (lower === 'fn-http-body-chunked') chunked = first === 'true';
+    else if (lower === 'fn-http-method') method = first;
     else if (lower === 'fn-http-request-url') url = first;
     else if (lower === 'content-type') {
       contentType = first;
       headers['Content-Type'] = list(v);
     } else if (lower.startsWith(PREFIX)) headers[k.slice(PREFIX.length)] = list(v);
   }
-  return { method, url, contentType, headers, deadline: new Date(call.deadline).toISOString() };
+  return { method, url, contentType, headers, deadline: new Date(call.deadline).toISOString(), chunked };
 }
 
 /**

@@ -11,6 +11,8 @@ export interface StdioProtocol {
 
 export const CLOUDEVENT_TYPE = 'application/cloudevents+json';
 
+const CRLF = Buffer.from('\r\n');
+
 const asHeaders = (h: unknown): Record<string, string | string[]> => {
   const out: Record<string, string | string[]> = {};
   if (typeof h !== 'object' || h === null) return out;
@@ -45,9 +47,17 @@ export const httpProtocol: StdioProtocol = {
       `Fn_method: ${req.method}`,
       `Fn_request_url: ${req.url}`,
       `Fn_call_id: ${call.id}`,
-      `Content-Length: ${call.body.length}`,
+      // As Go's Request.Write does: a body that came without a length goes on chunked.
+      req.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${call.body.length}`,
     );
-    stdin.write(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), call.body]));
+    const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    if (!req.chunked) {
+      stdin.write(Buffer.concat([head, call.body]));
+      return;
+    }
+    const chunk =
+      call.body.length > 0 ? [Buffer.from(`${call.body.length.toString(16)}\r\n`), call.body, CRLF] : [];
+    stdin.write(Buffer.concat([head, ...chunk, Buffer.from('0\r\n\r\n')]));
   },
   read(out, signal) {
     return out.readHttp(signal);
@@ -88,7 +98,8 @@ export const jsonProtocol: StdioProtocol = {
  * `cloudevent` (seed 000's FormatCloudEvent, CloudEvents 0.1 JSON): a request that is already a
  * CloudEvent (Content-Type application/cloudevents+json) is passed as is, anything else is wrapped
  * as the event's `data`. The request's HTTP details travel in `extensions.protocol`, the deadline
- * in `extensions.deadline`. The function answers an event: a CloudEvent request gets it whole,
+ * in `extensions.deadline`. The function answers an event: a CloudEvent request gets it whole
+ * (as `application/json`),
  * any other gets its `data` (a string as is, other JSON encoded) with its `contentType`; the
  * status and headers come from `extensions.protocol.{status_code,headers}`.
  */
@@ -136,7 +147,8 @@ export const cloudEventProtocol: StdioProtocol = {
     stdin.write(`${JSON.stringify(event)}\n`);
   },
   async read(out, signal, _call, req) {
-    const event = await out.readJson(signal, 'cloudevent');
+    // Fn reads the event with its JSON framing, and names it so in its error.
+    const event = await out.readJson(signal, 'json');
     const ext = event['extensions'];
     const protocol =
       typeof ext === 'object' && ext !== null ? (ext as { protocol?: unknown }).protocol : undefined;
@@ -147,7 +159,7 @@ export const cloudEventProtocol: StdioProtocol = {
     );
     const status = statusOf(protocol);
     if (req.contentType.split(';')[0]?.trim().toLowerCase() === CLOUDEVENT_TYPE) {
-      headers['content-type'] = CLOUDEVENT_TYPE;
+      headers['content-type'] = 'application/json';
       return { status, headers, body: Buffer.from(JSON.stringify(event), 'utf8') };
     }
     const data = event['data'];
