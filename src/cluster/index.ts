@@ -1,4 +1,4 @@
-import { parseDbUrl } from '../datastore/index.js';
+import { parseDbUrl } from '../sql/index.js';
 import type { BusOptions, InvalidationBus } from './invalidation-bus.js';
 
 export type { BusOptions, InvalidationBus } from './invalidation-bus.js';

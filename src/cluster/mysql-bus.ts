@@ -1,5 +1,6 @@
 import type { Generated, Migration, MigrationProvider } from 'kysely';
-import { createDialect, type DbTarget, Kysely, runMigrations, sql } from '../datastore/index.js';
+import { createDialect, type DbTarget, runMigrations } from '../sql/index.js';
+import { Kysely, sql } from 'kysely';
 import type { BusOptions, InvalidationBus } from './invalidation-bus.js';
 
 /** How often a node looks for the other nodes' announcements. */

@@ -1,4 +1,4 @@
-import { type DbTarget, parseDbUrl } from './sql/db-url.js';
+import { type DbTarget, parseDbUrl } from '../sql/index.js';
 import { type SqlHandle, SqlDatastore, sqlHandleOf } from './sql/sql-datastore.js';
 import type { Datastore } from './datastore.js';
 
@@ -24,13 +24,9 @@ export type {
   RoutePatch,
   TriggerFilter,
 } from './datastore.js';
-export { type DbTarget, parseDbUrl, type SqlHandle, sqlHandleOf };
-export { createDialect } from './sql/dialect.js';
+export { type SqlHandle, sqlHandleOf };
 /** Whether a datastore error means the database is away for now (answer 503, retry later). */
 export { isUnavailable as isDatastoreUnavailable } from './sql/sql-errors.js';
-/** Kysely's values for the other SQL adapters: the one copy the datastore loads. */
-export { Kysely, sql } from 'kysely';
-export type { DialectKind } from './sql/schema.js';
 
 /**
  * Opens the datastore named by an `FN_DB_URL` (`sqlite3:///abs/fn.db`, `postgres://…`, `pgx://…`,
@@ -40,5 +36,4 @@ export type { DialectKind } from './sql/schema.js';
 export async function createDatastore(url: string): Promise<Datastore> {
   return SqlDatastore.open(parseDbUrl(url));
 }
-export { runMigrations, type MigrationSet } from './sql/migrate.js';
 export { DatastoreMethodKinds, decorate, type MethodName } from './decorate.js';

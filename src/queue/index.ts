@@ -1,4 +1,5 @@
-import { type Datastore, parseDbUrl, sqlHandleOf } from '../datastore/index.js';
+import { type Datastore, sqlHandleOf } from '../datastore/index.js';
+import { parseDbUrl } from '../sql/index.js';
 import type { MessageQueue } from './message-queue.js';
 import { RedisMessageQueue } from './redis/redis-message-queue.js';
 import { SqlMessageQueue } from './sql/sql-message-queue.js';

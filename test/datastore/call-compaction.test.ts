@@ -5,14 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
-import {
-  createDatastore,
-  createDialect,
-  type Datastore,
-  parseDbUrl,
-  runMigrations,
-  sqlHandleOf,
-} from '../../src/datastore/index.js';
+import { createDatastore, type Datastore, sqlHandleOf } from '../../src/datastore/index.js';
+import { createDialect, parseDbUrl, runMigrations } from '../../src/sql/index.js';
 import { initialMigration } from '../../src/datastore/sql/migrations/0001-initial.js';
 import { asyncCallsMigration } from '../../src/datastore/sql/migrations/0002-async-calls.js';
 import { MigrationLockTable, MigrationTable } from '../../src/datastore/sql/migrations/index.js';

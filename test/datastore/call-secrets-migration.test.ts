@@ -5,7 +5,7 @@ import { createDatastore, sqlHandleOf } from '../../src/datastore/index.js';
 import type { Database } from '../../src/datastore/sql/schema.js';
 import { scrubCallSecrets } from '../../src/datastore/sql/migrations/0005-call-secrets.js';
 import { type Call, newId } from '../../src/models/index.js';
-import type { Kysely } from '../../src/datastore/index.js';
+import type { Kysely } from 'kysely';
 import { tablesHolding } from '../helpers/table-scan.js';
 import { describeEachDialect, uniq } from './dialects.js';
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
-import { createDatastore, parseDbUrl, sqlHandleOf } from '../../src/datastore/index.js';
+import { createDatastore, sqlHandleOf } from '../../src/datastore/index.js';
+import { parseDbUrl } from '../../src/sql/index.js';
 import { freshPgDatabase, pgUnavailable, withPg } from '../helpers/databases.js';
 import { describeEachDialect, uniq } from './dialects.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Kysely } from 'kysely';
-import { parseDbUrl } from '../../src/datastore/index.js';
-import { createDialect } from '../../src/datastore/sql/dialect.js';
+import { parseDbUrl } from '../../src/sql/index.js';
+import { createDialect } from '../../src/sql/index.js';
 import type { Database } from '../../src/datastore/sql/schema.js';
 import { isForeignKeyViolation, isUniqueViolation, violatedKey } from '../../src/datastore/sql/sql-errors.js';
 import { describeEachDialect, uniq } from './dialects.js';

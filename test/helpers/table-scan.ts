@@ -1,4 +1,5 @@
-import { type Datastore, type SqlHandle, sql, sqlHandleOf } from '../../src/datastore/index.js';
+import { type Datastore, type SqlHandle, sqlHandleOf } from '../../src/datastore/index.js';
+import { sql } from 'kysely';
 
 function handle(ds: Datastore): SqlHandle {
   const h = sqlHandleOf(ds);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseDbUrl } from '../../src/datastore/index.js';
+import { parseDbUrl } from '../../src/sql/index.js';
 import { SqlMessageQueue } from '../../src/queue/index.js';
 import {
   type FreshDatabase,

@@ -162,4 +162,4 @@ export interface TokensTable {
   last_used_at: string | null;
 }
 
-export type DialectKind = 'sqlite' | 'postgres' | 'mysql';
+export type { DialectKind } from '../../sql/index.js';

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import { runMigrations } from './migrate.js';
+import { createDialect, type DbTarget, runMigrations } from '../../sql/index.js';
 import type {
   App,
   AppPatch,
@@ -36,8 +36,6 @@ import { AppsRepo } from './apps-repo.js';
 import { AsyncCallsRepo } from './async-calls-repo.js';
 import { CallSettings } from './call-settings.js';
 import { CallsRepo } from './calls-repo.js';
-import type { DbTarget } from './db-url.js';
-import { createDialect } from './dialect.js';
 import { FnsRepo } from './fns-repo.js';
 import { LogsRepo } from './logs-repo.js';
 import { MigrationLockTable, MigrationTable, migrationProvider } from './migrations/index.js';

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from '../../datastore/index.js';
+import { type Kysely, sql } from 'kysely';
 import type { QueueBacklog } from '../message-queue.js';
 import type { QueueDatabase } from './schema.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { sql } from '../../datastore/index.js';
-import type { DialectKind } from '../../datastore/index.js';
+import { sql } from 'kysely';
+import type { DialectKind } from '../../sql/index.js';
 
 /** Kysely's bookkeeping tables for the queue, apart from the datastore's own. */
 export const QueueMigrationTable = 'fnode_queue_migrations';

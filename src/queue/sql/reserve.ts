@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import { type DialectKind, sql } from '../../datastore/index.js';
+import type { DialectKind } from '../../sql/index.js';
+import { sql } from 'kysely';
 import type { QueueDatabase } from './schema.js';
 
 const MYSQL_ATTEMPTS = 3;

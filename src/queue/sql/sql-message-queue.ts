@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, sql } from '../../datastore/index.js';
-import { createDialect, type DbTarget, type DialectKind, runMigrations } from '../../datastore/index.js';
+import { Kysely, sql } from 'kysely';
+import { createDialect, type DbTarget, type DialectKind, runMigrations } from '../../sql/index.js';
 import { checkMax, checkPush, checkVisibility } from '../checks.js';
 import type { MessageQueue, QueueBacklog, QueueJob, Reservation } from '../message-queue.js';
 import { ReservationLostError } from '../reservation-lost-error.js';

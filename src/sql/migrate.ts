@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely, MigrationProvider } from 'kysely';
 import { Migrator } from 'kysely';
-import type { DialectKind } from './schema.js';
+import type { DialectKind } from './db-url.js';
 
 const SQLITE_MIGRATION_ATTEMPTS = 5;
 const SQLITE_MIGRATION_RETRY_MSECS = 50;

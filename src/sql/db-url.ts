@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 
+/** The SQL databases fnode speaks to. */
+export type DialectKind = 'sqlite' | 'postgres' | 'mysql';
+
 /** Where the datastore lives, parsed from one of Fn's `FN_DB_URL` forms. */
 export type DbTarget =
   | { kind: 'sqlite' /** An absolute path, or `:memory:`. */; file: string }
