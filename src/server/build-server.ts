@@ -13,6 +13,7 @@ import { createErrorHandler, sendApiError, toApiError } from './error-handler.js
 import { installNotFound } from './not-found.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import { parseQuery } from './query-parser.js';
+import { serializeOnFirstUse } from './serialize-on-first-use.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
@@ -71,6 +72,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       onCreate: compileOnFirstUse,
     },
+    schemaController: { compilersFactory: { buildSerializer: serializeOnFirstUse } },
     ...(opts.https ? { https: opts.https } : {}),
     frameworkErrors: (err, req, reply) => {
       sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
