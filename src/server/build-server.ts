@@ -40,7 +40,7 @@ export interface ServerOptions {
    * root scope keeps Fastify's default body parsers; the v2 control plane has its own.
    */
   plugins?: readonly (ServerPlugin | FastifyPluginAsync)[];
-  /** Bearer tokens on every route but /version and health (absent: no authentication, Fn's way). */
+  /** Bearer tokens on every route but /version, health and the docs (absent: none, Fn's way). */
   auth?: AuthOptions & { tokens: TokensService };
   /** Serve HTTPS with this key and certificate (PEM). */
   https?: { key: Buffer; cert: Buffer };

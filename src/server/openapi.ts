@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { docsRoutes } from './docs-routes.js';
 import { AppSchema } from './schemas/app-schemas.js';
 import { ErrorBody } from './schemas/common-schemas.js';
 import { FnSchema } from './schemas/fn-schemas.js';
@@ -27,7 +28,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'tokens', description: 'API tokens (admin scope)' },
         { name: 'service', description: 'Health, version and this document' },
       ],
-      // Every route but /version, / and health needs a token unless FNODE_AUTH=off.
+      // Every route but /version, /, health and these docs needs a token unless FNODE_AUTH=off.
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An fnode API token (fnode token create)' },
@@ -48,16 +49,19 @@ const OpenApiDocument = Type.Object(
   { additionalProperties: true, description: 'OpenAPI 3.1 document' },
 );
 
+/** `GET /v2/openapi.json` and the page that shows it, `/v2/docs`: both open (no secret in them). */
 export const openApiRoute: FastifyPluginAsync = async (app) => {
   app.get(
     '/v2/openapi.json',
     {
       schema: {
+        operationId: 'getOpenApiDocument',
         tags: ['service'],
-        summary: 'This API as an OpenAPI document',
+        summary: 'This API as an OpenAPI 3.1 document (open: it holds no secret)',
         response: { 200: OpenApiDocument },
       },
     },
     async () => app.swagger(),
   );
+  await app.register(docsRoutes);
 };

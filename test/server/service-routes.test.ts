@@ -118,6 +118,7 @@ describe('GET /v2/openapi.json', () => {
         'GET /',
         'GET /version',
         'GET /v2/openapi.json',
+        'GET /v2/docs',
         'GET /v2/apps',
         'POST /v2/apps',
         'GET /v2/apps/{app_id}',
