@@ -46,13 +46,16 @@ export const healthRoutes: FastifyPluginAsync<{ checks: readonly ReadinessCheck[
 ) => {
   app.get(
     '/health/live',
-    { schema: { tags: ['service'], summary: 'Liveness', response: { 200: Live } } },
+    {
+      schema: { operationId: 'getLiveness', tags: ['service'], summary: 'Liveness', response: { 200: Live } },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/health/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['service'],
         summary: 'Readiness: datastore, Docker and the async backlog',
         response: { 200: Ready, 503: Ready },
