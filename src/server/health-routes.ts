@@ -20,6 +20,9 @@ const Ready = Type.Object({
   ),
 });
 
+/** Fn's error body, as a node shutting down answers every request (inline: this plugin stands alone). */
+const ShuttingDown = Type.Object({ message: Type.String() });
+
 async function run(c: ReadinessCheck): Promise<{ ok: boolean; detail?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
@@ -58,7 +61,13 @@ export const healthRoutes: FastifyPluginAsync<{ checks: readonly ReadinessCheck[
         operationId: 'getReadiness',
         tags: ['service'],
         summary: 'Readiness: datastore, Docker and the async backlog',
-        response: { 200: Ready, 503: Ready },
+        response: {
+          200: Ready,
+          // A node shutting down answers every request with the error body instead.
+          503: Type.Union([Ready, ShuttingDown], {
+            description: 'A check failed (which, and why), or the server is shutting down',
+          }),
+        },
       },
     },
     async (_req, reply) => {

@@ -5,8 +5,8 @@ import { AnnotationsSchema, ConfigSchema, errorsShaped, Nullable } from './commo
 /**
  * [V1] Schemas of the `/v1` API. Bodies mirror Go's decoder (v1-bodies.ts): fields are nullable,
  * unknown fields are ignored (no `additionalProperties: false`), a wrong JSON type fails
- * validation and is answered `Invalid JSON`. Responses are documentation only: the v1 scope
- * serialises with JSON.stringify, so they never reshape what Fn v1 answers.
+ * validation and is answered `Invalid JSON`. Answers are serialised through the response schemas,
+ * in Fn v1's field order: a field no schema names never leaves the server.
  */
 
 const Time = Type.String({ format: 'date-time' });
@@ -23,6 +23,7 @@ export const V1AppSchema = Type.Object(
     config: Type.Optional(ConfigSchema),
     annotations: Type.Optional(AnnotationsSchema),
     syslog_url: Type.Optional(Type.String()),
+    shape: Type.Optional(Type.String({ description: 'Set through the v2 API' })),
     created_at: Time,
     updated_at: Time,
   },
