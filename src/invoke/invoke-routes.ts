@@ -91,6 +91,10 @@ const triggerSchema = {
       content: { '*/*': { schema: {} } },
     },
     ...invokeAnswers,
+    default: {
+      description: "The function's answer with the status it set in Fn-Http-Status",
+      content: { '*/*': { schema: {} } },
+    },
   },
 };
 const TriggerParams = Type.Object({ app_name: Type.String({ description: 'The app, by name' }) });

@@ -43,6 +43,11 @@ const routeSchema = {
       content: { 'application/json': { schema: CallAccepted } },
     },
     ...v1ErrorResponses(400, 404, 413, 502, 504),
+    default: {
+      description:
+        "The function's answer with the status it set (http-stream's Fn-Http-Status, a legacy format's own)",
+      content: { '*/*': { schema: {} } },
+    },
   },
 };
 

@@ -81,7 +81,8 @@ describe('real answers match the OpenAPI document', { skip: !docker && 'Docker i
     const op = doc.paths[docPath]?.[method.toLowerCase()];
     assert.ok(op, `${name}: documented as ${method} ${docPath}`);
     const status = String(res.status);
-    const documented = op.responses[status];
+    // `default`: a trigger's or v1 route's function may answer with a status of its own.
+    const documented = op.responses[status] ?? op.responses['default'];
     assert.ok(documented, `${name}: ${op.operationId} documents ${status}`);
     answered.add(`${op.operationId} ${status}`);
     if (status.startsWith('2')) succeeded.add(op.operationId);
