@@ -30,6 +30,8 @@ export const EXTERNAL = [
   '@opentelemetry/sdk-trace-base',
   '@opentelemetry/resources',
   '@opentelemetry/exporter-trace-otlp-http',
+  // Swagger UI's files, read from its folder by /v2/docs (src/server/docs-routes.ts).
+  '@fastify/swagger-ui',
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -38,12 +38,26 @@ export function grants(scope: TokenScope, need: Need): boolean {
 
 const read = (method: string) => method === 'GET' || method === 'HEAD';
 
+/**
+ * What anyone may read: health, version, and the API's documentation (the OpenAPI document and
+ * its page hold no secret: no entity, no configuration, only the routes and their schemas).
+ */
+const OPEN_PATHS = new Set([
+  '/',
+  '/version',
+  '/health/live',
+  '/health/ready',
+  '/v2/openapi.json',
+  '/v2/docs',
+]);
+const OPEN_PREFIX = '/v2/docs/';
+
 /** Classifies a request by its method and path (without the query string). */
 export function accessFor(method: string, path: string): Access {
   const parts = path.split('/');
   const [, top, second, third] = parts;
   const r = read(method);
-  if (r && (path === '/' || path === '/version' || path === '/health/live' || path === '/health/ready')) {
+  if (r && (OPEN_PATHS.has(path) || path.startsWith(OPEN_PREFIX))) {
     return { need: 'open', app: { kind: 'none' } };
   }
   switch (top) {

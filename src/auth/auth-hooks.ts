@@ -52,9 +52,9 @@ const pathOf = (url: string) => {
 };
 
 /**
- * Every route but `/version` and the health routes needs `Authorization: Bearer <token>` whose
- * scope grants the request (401 without a valid token, 403 without the scope), and a token
- * limited to one app touches that app only. Public triggers and routes need no token. Errors
+ * Every route but those `accessFor` leaves open (`/`, `/version`, health, the API's docs) needs
+ * `Authorization: Bearer <token>` whose scope grants the request (401 without a valid token, 403
+ * without the scope), and a token limited to one app touches that app only. Public triggers and routes need no token. Errors
  * take the shape of the route they hit (v1 or v2), through the route's error handler.
  */
 export function installAuth(app: FastifyInstance, opts: AuthOptions): void {

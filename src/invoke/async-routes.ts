@@ -1,4 +1,4 @@
-import { Type } from '../server/index.js';
+import { CallAccepted, CallList, errorResponses, Type } from '../server/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Datastore } from '../datastore/index.js';
 import { clampPerPage, decodeCursor, fail, isValidId, publicCall } from '../models/index.js';
@@ -7,9 +7,10 @@ import type { AsyncCalls } from '../runner/index.js';
 const FnParams = Type.Object({ fn_id: Type.String() });
 const CallParams = Type.Object({ fn_id: Type.String(), call_id: Type.String() });
 const ListQuery = Type.Object({
-  cursor: Type.Optional(Type.String()),
-  per_page: Type.Optional(Type.String()),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+  per_page: Type.Optional(Type.String({ description: 'Page size: default 30, at most 100' })),
 });
+const tags = ['calls'];
 
 /** fnode's async call API: dead letters, redrive, cancel, stored responses. */
 export async function asyncRoutes(
@@ -29,10 +30,12 @@ export async function asyncRoutes(
     '/v2/fns/:fn_id/dead-letters',
     {
       schema: {
+        operationId: 'listDeadLetters',
         summary: 'List dead-lettered async calls of a function, newest first',
-        tags: ['calls'],
+        tags,
         params: FnParams,
         querystring: ListQuery,
+        response: { 200: CallList, ...errorResponses(400, 404) },
       },
     },
     async (req) => {
@@ -58,9 +61,11 @@ export async function asyncRoutes(
     '/v2/fns/:fn_id/calls/:call_id/redrive',
     {
       schema: {
+        operationId: 'redriveCall',
         summary: 'Run a dead-lettered async call again, as a new call linked by retry_of',
-        tags: ['calls'],
+        tags,
         params: CallParams,
+        response: { 202: CallAccepted, ...errorResponses(404, 409) },
       },
     },
     async (req, reply) => {
@@ -74,9 +79,11 @@ export async function asyncRoutes(
     '/v2/fns/:fn_id/calls/:call_id/cancel',
     {
       schema: {
+        operationId: 'cancelCall',
         summary: 'Cancel a queued or delayed async call (409 once it runs or has ended)',
-        tags: ['calls'],
+        tags,
         params: CallParams,
+        response: { 200: Type.Ref('Call'), ...errorResponses(404, 409) },
       },
     },
     async (req) => {
@@ -89,9 +96,22 @@ export async function asyncRoutes(
     '/v2/fns/:fn_id/calls/:call_id/response',
     {
       schema: {
+        operationId: 'getCallResponse',
         summary: "An async call's stored response body (capped; Fn-Response-Truncated when cut)",
-        tags: ['calls'],
+        tags,
         params: CallParams,
+        response: {
+          200: {
+            description: "The function's response body, with its Content-Type",
+            headers: {
+              'fn-response-truncated': Type.String({
+                description: '`true` when the body was cut at FNODE_ASYNC_MAX_RESPONSE_BYTES',
+              }),
+            },
+            content: { '*/*': { schema: {} } },
+          },
+          ...errorResponses(404),
+        },
       },
     },
     async (req, reply) => {

@@ -1,4 +1,4 @@
-import { Type } from '../server/index.js';
+import { CallList, CallLog, errorResponses, Type } from '../server/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Datastore } from '../datastore/index.js';
 import {
@@ -14,11 +14,12 @@ import {
 const FnParams = Type.Object({ fn_id: Type.String() });
 const CallParams = Type.Object({ fn_id: Type.String(), call_id: Type.String() });
 const ListQuery = Type.Object({
-  cursor: Type.Optional(Type.String()),
-  per_page: Type.Optional(Type.String()),
-  from_time: Type.Optional(Type.String()),
-  to_time: Type.Optional(Type.String()),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+  per_page: Type.Optional(Type.String({ description: 'Page size: default 30, at most 100' })),
+  from_time: Type.Optional(Type.String({ description: 'Calls created after this epoch second' })),
+  to_time: Type.Optional(Type.String({ description: 'Calls created before this epoch second' })),
 });
+const tags = ['calls'];
 
 function epochSeconds(raw: string | undefined, err: 'InvalidFromTime' | 'InvalidToTime'): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -44,10 +45,12 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
     '/v2/fns/:fn_id/calls',
     {
       schema: {
+        operationId: 'listCalls',
         summary: 'List calls of a function, newest first',
-        tags: ['calls'],
+        tags,
         params: FnParams,
         querystring: ListQuery,
+        response: { 200: CallList, ...errorResponses(400, 404) },
       },
     },
     async (req) => {
@@ -75,7 +78,15 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
 
   app.get(
     '/v2/fns/:fn_id/calls/:call_id',
-    { schema: { summary: 'Get a call', tags: ['calls'], params: CallParams } },
+    {
+      schema: {
+        operationId: 'getCall',
+        summary: 'Get a call',
+        tags,
+        params: CallParams,
+        response: { 200: Type.Ref('Call'), ...errorResponses(400, 404) },
+      },
+    },
     async (req) => {
       const { fn_id, call_id } = req.params as { fn_id: string; call_id: string };
       requireFnId(fn_id);
@@ -87,7 +98,24 @@ export async function callsRoutes(app: FastifyInstance, opts: { datastore: Datas
 
   app.get(
     '/v2/fns/:fn_id/calls/:call_id/log',
-    { schema: { summary: "Get a call's log", tags: ['calls'], params: CallParams } },
+    {
+      schema: {
+        operationId: 'getCallLog',
+        summary: "Get a call's log: JSON, or the text alone with Accept: text/plain",
+        tags,
+        params: CallParams,
+        response: {
+          200: {
+            description: "The call's log",
+            content: {
+              'application/json': { schema: CallLog },
+              'text/plain': { schema: Type.String() },
+            },
+          },
+          ...errorResponses(400, 404, 406),
+        },
+      },
+    },
     async (req, reply) => {
       const { fn_id, call_id } = req.params as { fn_id: string; call_id: string };
       requireFnId(fn_id);

@@ -1,4 +1,4 @@
-import { Type } from '../server/index.js';
+import { CallAccepted, errorResponses, Type } from '../server/index.js';
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FunctionResponse } from '../agent/index.js';
@@ -19,6 +19,7 @@ import {
   triggerResponse,
 } from './headers.js';
 import type { AsyncCalls } from '../runner/index.js';
+import { AnyBody, documentedOnly, routeAnyMethod } from './any-method.js';
 import { type AsyncHeaders, parseAsyncHeaders } from './async-headers.js';
 import type { InvokeRequest, InvokeService } from './invoke-service.js';
 import type { LookupCache } from './lookup-cache.js';
@@ -37,34 +38,70 @@ const InvokeType = { sync: 'sync', detached: 'detached', async: 'async' } as con
 const SYNC = { type: InvokeType.sync } as const;
 const DETACHED = { type: InvokeType.detached } as const;
 
-/**
- * The invoke schemas document the path and headers (OpenAPI) but check nothing: an `fn_id` is
- * checked by its lookup and every header value is a string (Node joins repeated ones), so
- * validating them would only cost each call a validator run.
- */
-const documentedOnly = () => () => true;
+const InvokeHeaders = Type.Object({
+  'fn-invoke-type': Type.Optional(Type.String({ description: 'sync (default), detached or async' })),
+  'fn-async-delay': Type.Optional(
+    Type.String({ description: 'async: seconds before the call runs (0-86400)' }),
+  ),
+  'fn-async-priority': Type.Optional(Type.String({ description: 'async: 0 (low), 1 or 2 (high)' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ description: 'async: a repeat within the window answers with the same call id' }),
+  ),
+});
+
+const CallIdHeader = { 'fn-call-id': Type.String({ description: "The call's id" }) };
+
+/** The answers of every invoke path but the function's own (200). */
+const invokeAnswers = {
+  202: {
+    description:
+      'async: the call is stored and queued; detached: the call runs, its answer is dropped (no body)',
+    headers: CallIdHeader,
+    content: { 'application/json': { schema: CallAccepted } },
+  },
+  ...errorResponses(400, 404, 413, 502, 504),
+};
 
 const invokeSchema = {
+  operationId: 'invokeFn',
   summary: 'Invoke a function',
   tags: ['invoke'],
   params: Type.Object({ fn_id: Type.String() }),
-  headers: Type.Object({
-    'fn-invoke-type': Type.Optional(Type.String({ description: 'sync (default), detached or async' })),
-    'fn-async-delay': Type.Optional(
-      Type.String({ description: 'async: seconds before the call runs (0-86400)' }),
-    ),
-    'fn-async-priority': Type.Optional(Type.String({ description: 'async: 0 (low), 1 or 2 (high)' })),
-    'idempotency-key': Type.Optional(
-      Type.String({ description: 'async: a repeat within the window answers with the same call id' }),
-    ),
-  }),
+  headers: InvokeHeaders,
+  body: AnyBody,
+  response: {
+    200: {
+      description: "The function's answer: its body and headers",
+      headers: CallIdHeader,
+      content: { '*/*': { schema: {} } },
+    },
+    ...invokeAnswers,
+  },
 };
 
 const triggerSchema = {
   summary: 'Invoke a function through its HTTP trigger',
   tags: ['invoke'],
-  params: Type.Object({ app_name: Type.String(), '*': Type.Optional(Type.String()) }),
+  headers: InvokeHeaders,
+  response: {
+    200: {
+      description:
+        "The function's answer: its body, its Content-Type and Fn-Http-H-* headers, and the status of its Fn-Http-Status (200 when unset)",
+      headers: CallIdHeader,
+      content: { '*/*': { schema: {} } },
+    },
+    ...invokeAnswers,
+    default: {
+      description: "The function's answer with the status it set in Fn-Http-Status",
+      content: { '*/*': { schema: {} } },
+    },
+  },
 };
+const TriggerParams = Type.Object({ app_name: Type.String({ description: 'The app, by name' }) });
+const TriggerSourceParams = Type.Object({
+  app_name: Type.String({ description: 'The app, by name' }),
+  '*': Type.String({ description: "The trigger's source without its leading / (it may hold more /)" }),
+});
 
 /** The invoke paths: `POST /invoke/{fn_id}` and HTTP triggers `/t/{app}/{source}`. */
 export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptions): Promise<void> {
@@ -200,8 +237,20 @@ export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptio
     const mapped = triggerResponse(res.headers);
     return reply.code(mapped.status).headers(mapped.headers).send(res.body);
   };
-  app.all('/t/:app_name', { schema: triggerSchema, validatorCompiler: documentedOnly }, trigger);
-  app.all('/t/:app_name/*', { schema: triggerSchema, validatorCompiler: documentedOnly }, trigger);
+  routeAnyMethod(app, '/t/:app_name', {
+    operationId: 'invokeRootTrigger',
+    schema: {
+      ...triggerSchema,
+      summary: 'Invoke the HTTP trigger of source / of an app',
+      params: TriggerParams,
+    },
+    handler: trigger,
+  });
+  routeAnyMethod(app, '/t/:app_name/*', {
+    operationId: 'invokeTrigger',
+    schema: { ...triggerSchema, params: TriggerSourceParams },
+    handler: trigger,
+  });
 }
 
 /**

@@ -3,7 +3,8 @@ import { ChunkedBodyHeader, type FunctionResponse } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
-import { useV1Errors } from '../server/index.js';
+import { CallAccepted, Type, useV1Errors, v1ErrorResponses } from '../server/index.js';
+import { routeAnyMethod } from './any-method.js';
 import { type HeaderMap, triggerRequestHeaders, triggerResponse } from './headers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { routeAsFn } from './v1-route-target.js';
@@ -20,6 +21,35 @@ export interface V1InvokeRoutesOptions {
 }
 
 const HOP_OR_FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+const CallIdHeader = { Fn_call_id: Type.String({ description: "The call's id" }) };
+const RootParams = Type.Object({ app_name: Type.String({ description: 'The app, by name' }) });
+const RouteParams = Type.Object({
+  app_name: Type.String({ description: 'The app, by name' }),
+  '*': Type.String({ description: 'The route path without its leading / (it may hold more /)' }),
+});
+const routeSchema = {
+  summary: 'Invoke a v1 route',
+  tags: ['v1'],
+  response: {
+    200: {
+      description: "The function's answer, after the route's headers (a legacy format's status and headers)",
+      headers: CallIdHeader,
+      content: { '*/*': { schema: {} } },
+    },
+    202: {
+      description: 'An async route: the call is stored and queued',
+      headers: CallIdHeader,
+      content: { 'application/json': { schema: CallAccepted } },
+    },
+    ...v1ErrorResponses(400, 404, 413, 502, 504),
+    default: {
+      description:
+        "The function's answer with the status it set (http-stream's Fn-Http-Status, a legacy format's own)",
+      content: { '*/*': { schema: {} } },
+    },
+  },
+};
 
 /**
  * Fn v1's `/r/{app}/{path…}`: a sync route answers with the function's response (route headers
@@ -87,9 +117,16 @@ export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesO
     return sendResponse(reply, route, res);
   };
 
-  const schema = { summary: 'Invoke a v1 route', tags: ['v1'] };
-  app.all('/r/:app_name', { schema }, invoke);
-  app.all('/r/:app_name/*', { schema }, invoke);
+  routeAnyMethod(app, '/r/:app_name', {
+    operationId: 'invokeV1RootRoute',
+    schema: { ...routeSchema, summary: 'Invoke the v1 route / of an app', params: RootParams },
+    handler: invoke,
+  });
+  routeAnyMethod(app, '/r/:app_name/*', {
+    operationId: 'invokeV1Route',
+    schema: { ...routeSchema, params: RouteParams },
+    handler: invoke,
+  });
 }
 
 function sendResponse(reply: FastifyReply, route: Route, res: FunctionResponse): FastifyReply {

@@ -17,6 +17,7 @@ export const appsRoutes: FastifyPluginAsync<{ apps: AppsService }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'listApps',
         summary: 'List apps',
         querystring: AppListQuery,
         response: { 200: AppList, ...errorResponses(400, 500) },
@@ -37,6 +38,7 @@ export const appsRoutes: FastifyPluginAsync<{ apps: AppsService }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'createApp',
         summary: 'Create an app',
         body: AppBody,
         response: { 200: App, ...errorResponses(400, 409, 500) },
@@ -50,6 +52,7 @@ export const appsRoutes: FastifyPluginAsync<{ apps: AppsService }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'getApp',
         summary: 'Get an app',
         params: AppParams,
         response: { 200: App, ...errorResponses(404, 500) },
@@ -63,6 +66,7 @@ export const appsRoutes: FastifyPluginAsync<{ apps: AppsService }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'updateApp',
         summary: 'Update an app: config and annotations are merged, "" or null deletes a key',
         params: AppParams,
         body: AppBody,
@@ -77,6 +81,7 @@ export const appsRoutes: FastifyPluginAsync<{ apps: AppsService }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'deleteApp',
         summary: 'Delete an app with its fns and triggers',
         params: AppParams,
         response: { 204: NoContent, ...errorResponses(404, 500) },

@@ -13,6 +13,7 @@ import { createErrorHandler, sendApiError, toApiError } from './error-handler.js
 import { installNotFound } from './not-found.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import { parseQuery } from './query-parser.js';
+import { serializeOnFirstUse } from './serialize-on-first-use.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
@@ -39,7 +40,7 @@ export interface ServerOptions {
    * root scope keeps Fastify's default body parsers; the v2 control plane has its own.
    */
   plugins?: readonly (ServerPlugin | FastifyPluginAsync)[];
-  /** Bearer tokens on every route but /version and health (absent: no authentication, Fn's way). */
+  /** Bearer tokens on every route but /version, health and the docs (absent: none, Fn's way). */
   auth?: AuthOptions & { tokens: TokensService };
   /** Serve HTTPS with this key and certificate (PEM). */
   https?: { key: Buffer; cert: Buffer };
@@ -71,6 +72,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       onCreate: compileOnFirstUse,
     },
+    schemaController: { compilersFactory: { buildSerializer: serializeOnFirstUse } },
     ...(opts.https ? { https: opts.https } : {}),
     frameworkErrors: (err, req, reply) => {
       sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);

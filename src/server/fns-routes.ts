@@ -21,6 +21,7 @@ export const fnsRoutes: FastifyPluginAsync<{ fns: FnsService; publicUrl: string 
     {
       schema: {
         tags,
+        operationId: 'listFns',
         summary: 'List the fns of an app',
         querystring: FnListQuery,
         response: { 200: FnList, ...errorResponses(400, 500) },
@@ -34,6 +35,7 @@ export const fnsRoutes: FastifyPluginAsync<{ fns: FnsService; publicUrl: string 
     {
       schema: {
         tags,
+        operationId: 'createFn',
         summary: 'Create a fn',
         body: FnBody,
         response: { 200: Fn, ...errorResponses(400, 404, 409, 500) },
@@ -47,6 +49,7 @@ export const fnsRoutes: FastifyPluginAsync<{ fns: FnsService; publicUrl: string 
     {
       schema: {
         tags,
+        operationId: 'getFn',
         summary: 'Get a fn',
         params: FnParams,
         response: { 200: Fn, ...errorResponses(404, 500) },
@@ -60,6 +63,7 @@ export const fnsRoutes: FastifyPluginAsync<{ fns: FnsService; publicUrl: string 
     {
       schema: {
         tags,
+        operationId: 'updateFn',
         summary: 'Update a fn: zero values are unchanged, config and annotations are merged',
         params: FnParams,
         body: FnBody,
@@ -74,6 +78,7 @@ export const fnsRoutes: FastifyPluginAsync<{ fns: FnsService; publicUrl: string 
     {
       schema: {
         tags,
+        operationId: 'deleteFn',
         summary: 'Delete a fn with its triggers',
         params: FnParams,
         response: { 204: NoContent, ...errorResponses(404, 500) },

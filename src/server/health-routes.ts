@@ -20,6 +20,9 @@ const Ready = Type.Object({
   ),
 });
 
+/** Fn's error body, as a node shutting down answers every request (inline: this plugin stands alone). */
+const ShuttingDown = Type.Object({ message: Type.String() });
+
 async function run(c: ReadinessCheck): Promise<{ ok: boolean; detail?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
@@ -46,16 +49,25 @@ export const healthRoutes: FastifyPluginAsync<{ checks: readonly ReadinessCheck[
 ) => {
   app.get(
     '/health/live',
-    { schema: { tags: ['service'], summary: 'Liveness', response: { 200: Live } } },
+    {
+      schema: { operationId: 'getLiveness', tags: ['service'], summary: 'Liveness', response: { 200: Live } },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/health/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['service'],
         summary: 'Readiness: datastore, Docker and the async backlog',
-        response: { 200: Ready, 503: Ready },
+        response: {
+          200: Ready,
+          // A node shutting down answers every request with the error body instead.
+          503: Type.Union([Ready, ShuttingDown], {
+            description: 'A check failed (which, and why), or the server is shutting down',
+          }),
+        },
       },
     },
     async (_req, reply) => {

@@ -6,4 +6,7 @@ export { controlPlane, type ControlPlaneOptions } from './control-plane.js';
 /** TypeBox's schema builder (the one copy the server loads), for other modules' routes. */
 export { Type } from '@sinclair/typebox';
 export { healthRoutes, type ReadinessCheck } from './health-routes.js';
+export { CallAccepted, CallList, CallLog } from './schemas/call-schemas.js';
+export { errorResponses } from './schemas/common-schemas.js';
+export { v1Errors as v1ErrorResponses } from './schemas/v1-schemas.js';
 export { sendV1Error, toV1Route, useV1Errors, type V1ApiOptions, type V1Route, v1Api } from './v1/index.js';

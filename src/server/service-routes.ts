@@ -8,12 +8,26 @@ const Version = Type.Object({ version: Type.String() });
 export const serviceRoutes: FastifyPluginAsync<{ version: string }> = async (app, { version }) => {
   app.get(
     '/',
-    { schema: { tags: ['service'], summary: 'Health check', response: { 200: Hello } } },
+    {
+      schema: {
+        operationId: 'hello',
+        tags: ['service'],
+        summary: "Fn's health check",
+        response: { 200: Hello },
+      },
+    },
     async () => ({ hello: 'world!', goto: 'https://github.com/fnproject/fn' }),
   );
   app.get(
     '/version',
-    { schema: { tags: ['service'], summary: 'Server version', response: { 200: Version } } },
+    {
+      schema: {
+        operationId: 'getVersion',
+        tags: ['service'],
+        summary: 'Server version',
+        response: { 200: Version },
+      },
+    },
     async () => ({ version }),
   );
 };

@@ -14,6 +14,7 @@ export const tokensRoutes: FastifyPluginAsync<{ tokens: TokensService }> = async
     {
       schema: {
         tags,
+        operationId: 'createToken',
         summary: 'Create a token: its secret is in `token`, shown this once',
         body: NewTokenBody,
         response: { 200: NewTokenAnswer, ...errorResponses(400, 404, 500), ...auth },
@@ -25,7 +26,12 @@ export const tokensRoutes: FastifyPluginAsync<{ tokens: TokensService }> = async
   app.get(
     '/v2/tokens',
     {
-      schema: { tags, summary: 'List tokens (never their secrets)', response: { 200: TokenList, ...auth } },
+      schema: {
+        tags,
+        operationId: 'listTokens',
+        summary: 'List tokens (never their secrets)',
+        response: { 200: TokenList, ...auth },
+      },
     },
     async () => ({ items: await tokens.list() }),
   );
@@ -35,6 +41,7 @@ export const tokensRoutes: FastifyPluginAsync<{ tokens: TokensService }> = async
     {
       schema: {
         tags,
+        operationId: 'deleteToken',
         summary: 'Delete a token: requests made with it are refused from then on',
         params: TokenParams,
         response: { 204: NoContent, ...errorResponses(404, 500), ...auth },

@@ -27,6 +27,7 @@ export const triggersRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags,
+        operationId: 'listTriggers',
         summary: 'List the triggers of an app, optionally of one fn',
         querystring: TriggerListQuery,
         response: { 200: TriggerList, ...errorResponses(400, 500) },
@@ -40,6 +41,7 @@ export const triggersRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags,
+        operationId: 'createTrigger',
         summary: 'Create a trigger',
         body: TriggerBody,
         response: { 200: Trigger, ...errorResponses(400, 404, 409, 500) },
@@ -53,6 +55,7 @@ export const triggersRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags,
+        operationId: 'getTrigger',
         summary: 'Get a trigger',
         params: TriggerParams,
         response: { 200: Trigger, ...errorResponses(404, 500) },
@@ -66,6 +69,7 @@ export const triggersRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags,
+        operationId: 'updateTrigger',
         summary: 'Update a trigger: name, fn_id, source and annotations',
         params: TriggerParams,
         body: TriggerBody,
@@ -80,6 +84,7 @@ export const triggersRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags,
+        operationId: 'deleteTrigger',
         summary: 'Delete a trigger',
         params: TriggerParams,
         response: { 204: NoContent, ...errorResponses(404, 500) },
@@ -98,6 +103,7 @@ export const triggersRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags,
+        operationId: 'getTriggerBySource',
         summary: 'Find the trigger of an app by type and exact source (for load balancers)',
         params: TriggerBySourceParams,
         response: { 200: Trigger, ...errorResponses(404, 500) },

@@ -5,6 +5,15 @@ export interface MetricsPluginOptions {
   metrics: FnMetrics;
 }
 
+const metricsSchema = {
+  operationId: 'getMetrics',
+  tags: ['service'],
+  summary: 'Prometheus metrics (text exposition format)',
+  response: {
+    200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+  },
+};
+
 /**
  * `GET /metrics` (Prometheus text format) and the `fn_api_*` request metrics for every route,
  * labelled with the route pattern, never the raw URL. Registered without encapsulation so its
@@ -16,7 +25,7 @@ const plugin = async (app: FastifyInstance, opts: MetricsPluginOptions): Promise
     metrics.apiRequest(req.method, req.routeOptions.url ?? '', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: metricsSchema }, async (_req, reply) => {
     const text = await metrics.scrape();
     return reply.header('content-type', metrics.contentType).send(text);
   });

@@ -94,6 +94,11 @@ describe('a server started with the default configuration', () => {
       return r?.status;
     }, 20_000);
     assert.equal(status, 200);
+    // The docs page works from the bundle: Swagger UI's files are read from node_modules.
+    assert.equal((await http(base, 'GET', '/v2/docs')).status, 200);
+    const ui = await http(base, 'GET', '/v2/docs/swagger-ui-bundle.js');
+    assert.equal(ui.status, 200);
+    assert.ok(ui.text.length > 500_000, 'the Swagger UI bundle');
     const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0, 'SIGTERM shuts down cleanly');
@@ -114,6 +119,12 @@ describe('a server started with the default configuration', () => {
       OPTIONAL.filter((p) => packages.has(p)),
       [],
       'optional packages loaded by a server on the default configuration',
+    );
+    // Serving the docs reads files: no static-file plugin (some 11 MiB) is ever loaded for it.
+    assert.deepEqual(
+      ['@fastify/swagger-ui', '@fastify/static'].filter((p) => packages.has(p)),
+      [],
+      'docs modules loaded',
     );
   });
 });

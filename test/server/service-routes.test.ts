@@ -118,6 +118,7 @@ describe('GET /v2/openapi.json', () => {
         'GET /',
         'GET /version',
         'GET /v2/openapi.json',
+        'GET /v2/docs',
         'GET /v2/apps',
         'POST /v2/apps',
         'GET /v2/apps/{app_id}',
@@ -133,14 +134,22 @@ describe('GET /v2/openapi.json', () => {
         'GET /v2/triggers/{trigger_id}',
         'PUT /v2/triggers/{trigger_id}',
         'DELETE /v2/triggers/{trigger_id}',
-        'GET /v2/runner/apps/{app_id}/triggerBySource/{trigger_type}/{*}',
+        'GET /v2/runner/apps/{app_id}/triggerBySource/{trigger_type}/{path}',
         'POST /invoke/{fn_id}',
       ]),
     );
   });
 
   it('names the entity and error schemas and references them', () => {
-    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['App', 'Error', 'Fn', 'Token', 'Trigger']);
+    assert.deepEqual(Object.keys(doc.components.schemas).sort(), [
+      'App',
+      'Call',
+      'Error',
+      'Fn',
+      'Token',
+      'Trigger',
+      'V1Error',
+    ]);
     assert.deepEqual(doc.components.securitySchemes.bearer, {
       type: 'http',
       scheme: 'bearer',

@@ -550,10 +550,10 @@ describe('v1 API', () => {
           'DELETE /v1/apps/{app}',
           'GET /v1/apps/{app}/routes',
           'POST /v1/apps/{app}/routes',
-          'GET /v1/apps/{app}/routes/{*}',
-          'PUT /v1/apps/{app}/routes/{*}',
-          'PATCH /v1/apps/{app}/routes/{*}',
-          'DELETE /v1/apps/{app}/routes/{*}',
+          'GET /v1/apps/{app}/routes/{path}',
+          'PUT /v1/apps/{app}/routes/{path}',
+          'PATCH /v1/apps/{app}/routes/{path}',
+          'DELETE /v1/apps/{app}/routes/{path}',
           'GET /v1/apps/{app}/calls',
           'GET /v1/apps/{app}/calls/{call_id}',
           'GET /v1/apps/{app}/calls/{call_id}/log',
@@ -581,7 +581,7 @@ describe('v1 API', () => {
       }
       const errorRef = doc.paths['/v1/apps'].post.responses['400'].content['application/json'].schema.$ref;
       assert.equal(errorRef, '#/components/schemas/V1Error');
-      for (const name of ['V1Error', 'V1App', 'V1Route', 'V1Call'])
+      for (const name of ['V1Error', 'V1App', 'V1Route', 'Call'])
         assert.ok(doc.components.schemas[name], name);
       assert.deepEqual(Object.keys(doc.components.schemas.V1Error.properties), ['error']);
       const list = doc.paths['/v1/apps/{app}/calls'].get.parameters.map(

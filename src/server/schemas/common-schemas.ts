@@ -45,13 +45,32 @@ export const listOf = <T extends TSchema>(item: T, description: string) =>
     { description },
   );
 
-const errorRef = Type.Ref('Error');
+/** What an error status means on this API: the description of that answer in the document. */
+const ERROR_MEANINGS: Record<number, string> = {
+  400: 'Invalid JSON, or a value the API refuses (the message says which)',
+  401: 'No token, or an unknown or expired one (see WWW-Authenticate)',
+  403: "The token's scope or app does not allow this request",
+  404: 'Not found (the message says what)',
+  406: 'Accept names no type this answer comes in',
+  409: 'In conflict with what exists (the message says how)',
+  413: 'The request body is over FN_MAX_REQUEST_SIZE',
+  415: 'The Content-Type is not one this route reads',
+  500: 'internal server error',
+  502: 'The function failed, or its answer was not one the server could read',
+  503: 'Busy, shutting down, or the datastore or Docker is not reachable: try again (Retry-After)',
+  504: 'The function timed out',
+};
+
+/** The error answers with the body schema named `ref` (`Error`, or `V1Error` on v1 routes). */
+export function errorsShaped(ref: string, statuses: readonly number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const s of statuses) out[s] = Type.Ref(ref, { description: ERROR_MEANINGS[s] ?? 'Error' });
+  return out;
+}
 
 /** The error statuses a route may answer, each with the shared error body. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
-  const out: Record<number, TSchema> = {};
-  for (const s of statuses) out[s] = errorRef;
-  return out;
+  return errorsShaped('Error', statuses);
 }
 
 export const NoContent = Type.Null({ description: 'Deleted' });

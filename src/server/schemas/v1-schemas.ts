@@ -1,12 +1,12 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { AnnotationsSchema, ConfigSchema, Nullable } from './common-schemas.js';
+import { AnnotationsSchema, ConfigSchema, errorsShaped, Nullable } from './common-schemas.js';
 
 /**
  * [V1] Schemas of the `/v1` API. Bodies mirror Go's decoder (v1-bodies.ts): fields are nullable,
  * unknown fields are ignored (no `additionalProperties: false`), a wrong JSON type fails
- * validation and is answered `Invalid JSON`. Responses are documentation only: the v1 scope
- * serialises with JSON.stringify, so they never reshape what Fn v1 answers.
+ * validation and is answered `Invalid JSON`. Answers are serialised through the response schemas,
+ * in Fn v1's field order: a field no schema names never leaves the server.
  */
 
 const Time = Type.String({ format: 'date-time' });
@@ -23,6 +23,7 @@ export const V1AppSchema = Type.Object(
     config: Type.Optional(ConfigSchema),
     annotations: Type.Optional(AnnotationsSchema),
     syslog_url: Type.Optional(Type.String()),
+    shape: Type.Optional(Type.String({ description: 'Set through the v2 API' })),
     created_at: Time,
     updated_at: Time,
   },
@@ -52,26 +53,8 @@ export const V1RouteSchema = Type.Object(
   { $id: 'V1Route' },
 );
 
-export const V1CallSchema = Type.Object(
-  {
-    id: Type.String(),
-    status: Type.String(),
-    app_id: Type.String(),
-    app_name: Type.String(),
-    path: Type.Optional(Type.String()),
-    image: Type.Optional(Type.String()),
-    type: Type.Optional(Type.String()),
-    format: Type.Optional(Type.String()),
-    created_at: Time,
-    started_at: Type.Optional(Time),
-    completed_at: Type.Optional(Time),
-    error: Type.Optional(Type.String()),
-  },
-  { $id: 'V1Call', description: 'A call record (more fields may be present)' },
-);
-
-/** Every named v1 schema, added to the v1 scope and listed as components of the document. */
-export const V1SharedSchemas = [V1ErrorSchema, V1AppSchema, V1RouteSchema, V1CallSchema];
+/** The v1 entities, added to the v1 scope and listed as components of the document (V1Error is the server's). */
+export const V1SharedSchemas = [V1AppSchema, V1RouteSchema];
 
 // Bodies: Go ignores unknown fields, decodes null as absent, and rejects a wrong type.
 const opt = <T extends TSchema>(s: T) => Type.Optional(Nullable(s));
@@ -148,11 +131,12 @@ export const V1RouteList = Type.Object({
   next_cursor: NextCursor,
   routes: Type.Array(Type.Ref('V1Route')),
 });
-export const V1CallAnswer = Type.Object({ message: Message, call: Type.Ref('V1Call') });
+// Calls are the v2 call records (`Call`), with `path` for a route's.
+export const V1CallAnswer = Type.Object({ message: Message, call: Type.Ref('Call') });
 export const V1CallList = Type.Object({
   message: Message,
-  next_cursor: NextCursor,
-  calls: Type.Array(Type.Ref('V1Call')),
+  next_cursor: Type.String({ description: 'The last call id of a full page, else ""' }),
+  calls: Type.Array(Type.Ref('Call')),
 });
 export const V1LogAnswer = Type.Object(
   { message: Message, log: Type.Object({ call_id: Type.String(), log: Type.String() }) },
@@ -160,11 +144,7 @@ export const V1LogAnswer = Type.Object(
 );
 export const V1Deleted = Type.Object({ message: Message });
 
-const v1ErrorRef = Type.Ref('V1Error');
-
 /** The error statuses a v1 route may answer, each with the v1 error body. */
 export function v1Errors(...statuses: number[]): Record<number, TSchema> {
-  const out: Record<number, TSchema> = {};
-  for (const s of statuses) out[s] = v1ErrorRef;
-  return out;
+  return errorsShaped('V1Error', statuses);
 }

@@ -40,9 +40,8 @@ export const v1Api: FastifyPluginAsync<V1ApiOptions> = async (app, opts) => {
       useV1Errors(scope, opts.maxRequestSize ?? 0);
       useV1NotFound(scope);
       readJsonBodies(scope);
-      // Route schemas validate and document; answers keep Fn v1's exact JSON (no reshaping).
+      // Route schemas validate, document and serialise (in Fn v1's field order).
       for (const schema of V1SharedSchemas) scope.addSchema(schema);
-      scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
       await scope.register(v1AppsRoutes, { v1 });
       await scope.register(v1RoutesRoutes, { v1 });
       await scope.register(v1CallsRoutes, { v1, datastore: opts.datastore });

@@ -21,6 +21,7 @@ export const v1AppsRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, {
     {
       schema: {
         tags,
+        operationId: 'v1ListApps',
         summary: 'List apps (v1)',
         querystring: V1AppListQuery,
         response: { 200: V1AppList, ...v1Errors(400, 500) },
@@ -40,6 +41,7 @@ export const v1AppsRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, {
     {
       schema: {
         tags,
+        operationId: 'v1CreateApp',
         summary: 'Create an app (v1)',
         body: V1AppBodySchema,
         response: { 200: V1AppAnswer, ...v1Errors(400, 409, 500) },
@@ -56,6 +58,7 @@ export const v1AppsRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, {
     {
       schema: {
         tags,
+        operationId: 'v1GetApp',
         summary: 'Get an app (v1)',
         params: V1AppParams,
         response: { 200: V1AppAnswer, ...v1Errors(404, 500) },
@@ -72,6 +75,7 @@ export const v1AppsRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, {
     {
       schema: {
         tags,
+        operationId: 'v1UpdateApp',
         summary: 'Update an app (v1): config merges, the name is immutable',
         params: V1AppParams,
         body: V1AppBodySchema,
@@ -89,6 +93,7 @@ export const v1AppsRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app, {
     {
       schema: {
         tags,
+        operationId: 'v1DeleteApp',
         summary: 'Delete an app with its routes (v1)',
         params: V1AppParams,
         response: { 200: V1Deleted, ...v1Errors(404, 500) },

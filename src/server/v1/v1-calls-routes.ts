@@ -57,6 +57,7 @@ export const v1CallsRoutes: FastifyPluginAsync<{ v1: V1Service; datastore: Datas
     {
       schema: {
         tags,
+        operationId: 'v1ListCalls',
         summary: "List an app's calls (v1); `path` filters by route",
         params: V1AppParams,
         querystring: V1CallListQuery,
@@ -92,6 +93,7 @@ export const v1CallsRoutes: FastifyPluginAsync<{ v1: V1Service; datastore: Datas
     {
       schema: {
         tags,
+        operationId: 'v1GetCall',
         summary: 'Get a call (v1)',
         params: V1CallParams,
         response: { 200: V1CallAnswer, ...v1Errors(404, 500) },
@@ -108,6 +110,7 @@ export const v1CallsRoutes: FastifyPluginAsync<{ v1: V1Service; datastore: Datas
     {
       schema: {
         tags,
+        operationId: 'v1GetCallLog',
         summary: "Get a call's log (v1): JSON, or text with Accept: text/plain",
         params: V1CallParams,
         response: {

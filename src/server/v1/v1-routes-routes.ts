@@ -27,6 +27,7 @@ export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'v1ListRoutes',
         summary: "List an app's routes (v1), by path",
         params: V1AppParams,
         querystring: V1RouteListQuery,
@@ -44,6 +45,7 @@ export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'v1CreateRoute',
         summary: 'Create a route (v1); creates the app when missing',
         params: V1AppParams,
         body: V1RouteBodySchema,
@@ -61,6 +63,7 @@ export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'v1GetRoute',
         summary: 'Get a route (v1)',
         params: V1RouteParams,
         response: { 200: V1RouteAnswer, ...v1Errors(404, 500) },
@@ -77,6 +80,7 @@ export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'v1PutRoute',
         summary: 'Create or update a route (v1); creates the app when missing',
         params: V1RouteParams,
         body: V1RouteBodySchema,
@@ -98,6 +102,7 @@ export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'v1UpdateRoute',
         summary: 'Update a route (v1): config and headers merge, the path is immutable',
         params: V1RouteParams,
         body: V1RouteBodySchema,
@@ -115,6 +120,7 @@ export const v1RoutesRoutes: FastifyPluginAsync<{ v1: V1Service }> = async (app,
     {
       schema: {
         tags,
+        operationId: 'v1DeleteRoute',
         summary: 'Delete a route (v1)',
         params: V1RouteParams,
         response: { 200: V1Deleted, ...v1Errors(404, 500) },
