@@ -4,7 +4,7 @@ import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
 import { useV1Errors } from '../server/v1/index.js';
-import { type HeaderMap, triggerRequestHeaders, triggerResponse } from './headers.js';
+import { type HeaderMap, triggerRequestHeaders, triggerResponse, writableHeaders } from './headers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { routeAsFn } from './v1-route-target.js';
 import type { V1InvokeService } from './v1-invoke-service.js';
@@ -44,7 +44,9 @@ export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesO
     const url = `${req.protocol}://${req.host}${req.url}`;
     const headers = triggerRequestHeaders(req.headers, req.method, url);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    for (const [k, v] of Object.entries(route.headers ?? {})) reply.header(k, v);
+    for (const [k, v] of Object.entries(writableHeaders(route.headers ?? {}))) {
+      if (!HOP_OR_FRAMING.has(k.toLowerCase())) reply.header(k, v);
+    }
 
     if (route.type === 'async') {
       if (!opts.async) throw Errors.AsyncUnsupported.copy();
@@ -94,7 +96,7 @@ function sendResponse(reply: FastifyReply, route: Route, res: FunctionResponse):
     headers = mapped.headers;
   } else {
     headers = {};
-    for (const [k, v] of Object.entries(res.headers)) {
+    for (const [k, v] of Object.entries(writableHeaders(res.headers))) {
       if (!HOP_OR_FRAMING.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
     }
   }
