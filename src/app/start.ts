@@ -19,7 +19,8 @@ import {
 } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, CallPruner, reconcileQueue } from '../runner/index.js';
-import { buildServer, healthRoutes, type ReadinessCheck, sendApiError } from '../server/index.js';
+import { buildServer, healthRoutes, type ReadinessCheck } from '../server/index.js';
+import { sendErrorFor } from '../server/v1/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
@@ -232,8 +233,8 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   });
   // While shutting down, a new request gets Fn's error shape and a hint, not a half-closed server.
   let draining = false;
-  server.addHook('onRequest', async (_req, reply) => {
-    if (draining) return sendApiError(reply, Errors.ServerShuttingDown.copy());
+  server.addHook('onRequest', async (req, reply) => {
+    if (draining) return sendErrorFor(req.url, reply, Errors.ServerShuttingDown.copy());
   });
   const url = await server.listen({ port: config.port, host });
   await warmPools?.sync();

@@ -3,7 +3,7 @@ import type { FunctionResponse } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
-import { useV1Errors } from '../server/v1/index.js';
+import { useV1Errors, useV1NotFound } from '../server/v1/index.js';
 import { type HeaderMap, triggerRequestHeaders, triggerResponse, writableHeaders } from './headers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { routeAsFn } from './v1-route-target.js';
@@ -27,8 +27,15 @@ const HOP_OR_FRAMING = new Set(['content-length', 'transfer-encoding', 'connecti
  * stored and queued. Errors use the v1 shape.
  */
 export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesOptions): Promise<void> {
+  // A scope of its own under /r, so that its 404 and 405 (a method Fastify's `all` leaves out,
+  // such as LINK) have the v1 shape too.
+  await app.register((scope) => routes(scope, opts), { prefix: '/r' });
+}
+
+async function routes(app: FastifyInstance, opts: V1InvokeRoutesOptions): Promise<void> {
   const { cache, datastore, service, maxRequestSize } = opts;
   useV1Errors(app, maxRequestSize);
+  useV1NotFound(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
@@ -83,8 +90,8 @@ export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesO
   };
 
   const schema = { summary: 'Invoke a v1 route', tags: ['v1'] };
-  app.all('/r/:app_name', { schema }, invoke);
-  app.all('/r/:app_name/*', { schema }, invoke);
+  app.all('/:app_name', { schema }, invoke);
+  app.all('/:app_name/*', { schema }, invoke);
 }
 
 function sendResponse(reply: FastifyReply, route: Route, res: FunctionResponse): FastifyReply {

@@ -8,13 +8,14 @@ import type { Datastore } from '../datastore/datastore.js';
 import { Errors } from '../models/index.js';
 import { compileOnFirstUse } from './compile-on-first-use.js';
 import { controlPlane } from './control-plane.js';
-import { createErrorHandler, sendApiError, toApiError } from './error-handler.js';
+import { createErrorHandler, toApiError } from './error-handler.js';
 import { installNotFound } from './not-found.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import { parseQuery } from './query-parser.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
 import { RequestLogController } from './request-log.js';
+import { sendErrorFor } from './v1/v1-errors.js';
 
 /** A route family registered in its own scope, e.g. `{ plugin: invokeRoutes, options: {...} }`. */
 export interface ServerPlugin {
@@ -65,8 +66,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       onCreate: compileOnFirstUse,
     },
+    // A URL Fastify cannot route (a broken escape, a parameter too long): no scope of its own, so
+    // its shape comes from the path.
     frameworkErrors: (err, req, reply) => {
-      sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
+      sendErrorFor(req.url, reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
     },
   });
   app.setErrorHandler(createErrorHandler(maxRequestSize));

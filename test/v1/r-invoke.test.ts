@@ -247,4 +247,17 @@ describe('/r/{app}/{path} with route headers that cannot be sent as they are', (
     assert.equal(typeof res.headers['x-latin'], 'string');
     assert.equal(Number(res.headers['content-length']), Buffer.byteLength(res.text));
   });
+
+  // Found by test/security/hostile-input.test.ts: these had the v2 shape.
+  it("answers methods Fastify's `all` leaves out, unknown paths and broken URLs in the v1 shape", async () => {
+    for (const [method, path, status, message] of [
+      ['LINK', '/r/app/path', 405, 'Method not allowed: LINK /r/app/path'],
+      ['PROPFIND', '/r/', 404, 'Path not found: /r/'],
+      ['GET', '/r', 404, 'Path not found: /r'],
+      ['GET', '/r/%ZZ', 400, "'/r/%ZZ' is not a valid url component"],
+    ] as const) {
+      const res = await http(fnode.url, method, path);
+      assert.deepEqual([res.status, res.json()], [status, { error: { message } }], `${method} ${path}`);
+    }
+  });
 });
