@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { Datastore } from '../datastore/datastore.js';
 import { Errors } from '../models/index.js';
+import { clientErrorHandler } from './client-errors.js';
 import { compileOnFirstUse } from './compile-on-first-use.js';
 import { controlPlane } from './control-plane.js';
 import { createErrorHandler, toApiError } from './error-handler.js';
@@ -49,6 +50,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     ...loggerOptions(opts.logger),
     logController: new RequestLogController(),
+    clientErrorHandler,
     bodyLimit: bodyLimitFor(maxRequestSize),
     routerOptions: {
       // Over-long ids must reach the handlers, which answer the entity's 404.
