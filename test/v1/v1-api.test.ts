@@ -155,6 +155,22 @@ describe('v1 API', () => {
       v1Error(await send(s.app, 'PUT', '/v1/apps'), 405, 'Method not allowed: PUT /v1/apps');
     });
 
+    // Found by test/security/hostile-input.test.ts: both were 500s on PostgreSQL.
+    it('a body or a route path holding U+0000 is refused, on every datastore', async () => {
+      const app = await newApp();
+      v1Error(
+        await send(s.app, 'POST', `/v1/apps/${app}/routes`, { route: { path: '/x', image: 'a\u0000b' } }),
+        400,
+        'Invalid JSON',
+      );
+      v1Error(
+        await send(s.app, 'PUT', `/v1/apps/${app}/routes/a%00b`, { route: { image: 'x' } }),
+        400,
+        'Path malformed',
+      );
+      v1Error(await send(s.app, 'GET', `/v1/apps/${app}/routes/a%00b`), 404, 'Route not found');
+    });
+
     // Found by test/security/hostile-input.test.ts: Fastify's own URL errors had the v2 shape.
     it('URLs that cannot be routed (a broken escape, a parameter over 4096 characters) answer in the v1 shape', async () => {
       v1Error(await send(s.app, 'GET', '/v1/apps/%ZZ'), 400, "'/v1/apps/%ZZ' is not a valid url component");
