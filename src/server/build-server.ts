@@ -12,6 +12,7 @@ import { controlPlane } from './control-plane.js';
 import { createErrorHandler, toApiError } from './error-handler.js';
 import { installNotFound } from './not-found.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
+import { answerOutsideRoutes } from './outside-routes.js';
 import { parseQuery } from './query-parser.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
@@ -75,6 +76,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
   app.setErrorHandler(createErrorHandler(maxRequestSize));
+  answerOutsideRoutes(app);
   installNotFound(app);
   limitRequestSize(app, maxRequestSize);
   await registerOpenApi(app, opts.version);

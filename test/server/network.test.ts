@@ -145,6 +145,31 @@ describe('over the network', () => {
       ]);
     });
 
+    // Found by test/security/hostile-input.test.ts: Node answered `Expect: x` with a bare 417 and
+    // closed a CONNECT's connection without an answer.
+    it("answers an unknown Expect with 417 and a CONNECT with Fn's 404 or 405, in Fn's shape", async () => {
+      const answer = async (raw: string) => {
+        const [head = '', body = ''] = (await rawExchange(base, raw)).split('\r\n\r\n');
+        return [Number(head.slice(9, 12)), JSON.parse(body)];
+      };
+      assert.deepEqual(await answer('GET /v2/apps HTTP/1.1\r\nHost: x\r\nExpect: x\r\n\r\n'), [
+        417,
+        { message: 'Expectation Failed' },
+      ]);
+      assert.deepEqual(await answer('GET /v1/apps HTTP/1.1\r\nHost: x\r\nExpect: x\r\n\r\n'), [
+        417,
+        { error: { message: 'Expectation Failed' } },
+      ]);
+      assert.deepEqual(await answer('CONNECT /v2/apps HTTP/1.1\r\nHost: x\r\n\r\n'), [
+        405,
+        { message: 'Method not allowed: CONNECT /v2/apps' },
+      ]);
+      assert.deepEqual(await answer('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), [
+        404,
+        { message: 'Path not found: CONNECT example.com:443' },
+      ]);
+    });
+
     it('annotates with the Host the client used', async () => {
       const created = await request(`${base}/v2/apps`, {
         method: 'POST',
