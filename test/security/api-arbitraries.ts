@@ -100,7 +100,7 @@ export const TEMPLATES: readonly Template[] = [
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const methodArb = fc.oneof(
   odd(12, fc.constantFrom(...METHODS)),
-  odd(1, fc.constantFrom('TRACE', 'PROPFIND', 'SEARCH', 'PURGE', 'LINK', 'MKCOL', 'ACL')),
+  odd(1, fc.constantFrom('TRACE', 'PROPFIND', 'SEARCH', 'PURGE', 'LINK', 'MKCOL', 'ACL', 'CONNECT', 'QUERY')),
 );
 
 function pathOf(t: Template, fx: Fixtures, method: string): fc.Arbitrary<string> {
@@ -198,7 +198,10 @@ export const defaultAuthorization: fc.Arbitrary<string | undefined> = fc.option(
 
 /** `req`, shown by fast-check (in counterexamples) as `describeRequest` shows it. */
 function printable(req: FuzzRequest): FuzzRequest {
-  return Object.defineProperty(req, fc.toStringMethod, { value: () => describeRequest(req) });
+  return Object.defineProperty(req, fc.toStringMethod, {
+    value: () => describeRequest(req),
+    configurable: true,
+  });
 }
 
 /** Requests to the templates of `families`. */

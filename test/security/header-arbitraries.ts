@@ -106,6 +106,8 @@ function headerValue(name: string): fc.Arbitrary<string> {
         fc.constantFrom('', 'x', '[::1]', 'a:b:c', 'example.com:99999', 'évil', 'h\tost'),
         headerText,
       );
+    case 'expect':
+      return fc.oneof(fc.constantFrom('100-continue', '100-CONTINUE', '', 'x'), headerText);
     case 'content-encoding':
     case 'accept-encoding':
       return fc.oneof(fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'gzip, gzip'), headerText);
@@ -134,6 +136,7 @@ const HEADER_NAMES = [
   'fn-http-status',
   'fn-deadline',
   'user-agent',
+  'expect',
 ];
 
 const tokenChar = fc.constantFrom(
