@@ -7,7 +7,7 @@ import { createDatastore, type Datastore } from '../datastore/index.js';
 import { Errors, useIdPort } from '../models/index.js';
 import { callsRoutes, invalidatingDatastore, LookupCache, type WarmPools } from '../invoke/index.js';
 import { type AsyncRunner, CallPruner } from '../runner/index.js';
-import { buildServer, healthRoutes, sendApiError } from '../server/index.js';
+import { buildServer, healthRoutes, sendErrorFor } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
@@ -138,8 +138,8 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   });
   // While shutting down, a new request gets Fn's error shape and a hint, not a half-closed server.
   let draining = false;
-  server.addHook('onRequest', async (_req, reply) => {
-    if (draining) return sendApiError(reply, Errors.ServerShuttingDown.copy());
+  server.addHook('onRequest', async (req, reply) => {
+    if (draining) return sendErrorFor(req.url, reply, Errors.ServerShuttingDown.copy());
   });
   const url = await server.listen({ port: config.port, host });
   await plane?.start();

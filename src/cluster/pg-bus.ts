@@ -8,6 +8,9 @@ export class PgInvalidationBus implements InvalidationBus {
   private client: pg.Client | undefined;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
+  /** A notification is on its way; `again` when a write came meanwhile. */
+  private sending = false;
+  private again = false;
 
   private constructor(
     private readonly connectionString: string,
@@ -25,8 +28,27 @@ export class PgInvalidationBus implements InvalidationBus {
     return bus;
   }
 
+  /**
+   * One notification at a time on the connection (pg deprecates queries sent while one runs):
+   * writes made while one is on its way are announced by one more, as they all say the same.
+   */
   publish(): void {
-    this.client?.query('select pg_notify($1, $2)', [this.channel, this.opts.nodeId]).catch(this.opts.onError);
+    const client = this.client;
+    if (!client) return;
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    client
+      .query('select pg_notify($1, $2)', [this.channel, this.opts.nodeId])
+      .catch(this.opts.onError)
+      .finally(() => {
+        this.sending = false;
+        if (!this.again) return;
+        this.again = false;
+        this.publish();
+      });
   }
 
   async close(): Promise<void> {

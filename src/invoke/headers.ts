@@ -88,3 +88,31 @@ export function triggerResponse(fromFunction: HeaderMap): { status: number; head
   }
   return { status, headers };
 }
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Node's own check of header values (`checkInvalidHeaderChar`). */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Headers that fnode does not control (a v1 route's `headers`, a legacy-format function's
+ * answer) made writable, close to how Go's server writes them: a name that is not an HTTP token
+ * is dropped and CR and LF become spaces. A value Node cannot send (a control character such as
+ * NUL, text beyond Latin-1) is dropped too. Node would otherwise refuse the whole answer.
+ */
+export function writableHeaders(headers: HeaderMap): HeaderMap {
+  const out: HeaderMap = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (!TOKEN.test(k)) continue;
+    const values = (Array.isArray(v) ? v : [v]).map(writableValue).filter((x) => x !== undefined);
+    if (values.length === 0) continue;
+    out[k] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+function writableValue(v: string): string | undefined {
+  const oneLine = String(v)
+    .replace(/[\r\n]/g, ' ')
+    .replace(/^[ \t]+|[ \t]+$/g, '');
+  return INVALID_VALUE_CHAR.test(oneLine) ? undefined : oneLine;
+}

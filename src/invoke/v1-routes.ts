@@ -3,9 +3,9 @@ import { ChunkedBodyHeader, type FunctionResponse } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
-import { CallAccepted, Type, useV1Errors, v1ErrorResponses } from '../server/index.js';
+import { CallAccepted, Type, useV1Errors, useV1NotFound, v1ErrorResponses } from '../server/index.js';
 import { routeAnyMethod } from './any-method.js';
-import { type HeaderMap, triggerRequestHeaders, triggerResponse } from './headers.js';
+import { type HeaderMap, triggerRequestHeaders, triggerResponse, writableHeaders } from './headers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { routeAsFn } from './v1-route-target.js';
 import type { V1InvokeService } from './v1-invoke-service.js';
@@ -57,8 +57,15 @@ const routeSchema = {
  * stored and queued. Errors use the v1 shape.
  */
 export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesOptions): Promise<void> {
+  // A scope of its own under /r, so that its 404 and 405 (a method Fastify's `all` leaves out,
+  // such as LINK) have the v1 shape too.
+  await app.register((scope) => routes(scope, opts), { prefix: '/r' });
+}
+
+async function routes(app: FastifyInstance, opts: V1InvokeRoutesOptions): Promise<void> {
   const { cache, datastore, service, maxRequestSize } = opts;
   useV1Errors(app, maxRequestSize);
+  useV1NotFound(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
@@ -81,7 +88,9 @@ export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesO
     )
       headers[ChunkedBodyHeader] = 'true';
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    for (const [k, v] of Object.entries(route.headers ?? {})) reply.header(k, v);
+    for (const [k, v] of Object.entries(writableHeaders(route.headers ?? {}))) {
+      if (!HOP_OR_FRAMING.has(k.toLowerCase())) reply.header(k, v);
+    }
 
     if (route.type === 'async') {
       if (!opts.async) throw Errors.AsyncUnsupported.copy();
@@ -117,12 +126,12 @@ export async function v1InvokeRoutes(app: FastifyInstance, opts: V1InvokeRoutesO
     return sendResponse(reply, route, res);
   };
 
-  routeAnyMethod(app, '/r/:app_name', {
+  routeAnyMethod(app, '/:app_name', {
     operationId: 'invokeV1RootRoute',
     schema: { ...routeSchema, summary: 'Invoke the v1 route / of an app', params: RootParams },
     handler: invoke,
   });
-  routeAnyMethod(app, '/r/:app_name/*', {
+  routeAnyMethod(app, '/:app_name/*', {
     operationId: 'invokeV1Route',
     schema: { ...routeSchema, params: RouteParams },
     handler: invoke,
@@ -138,7 +147,7 @@ function sendResponse(reply: FastifyReply, route: Route, res: FunctionResponse):
     headers = mapped.headers;
   } else {
     headers = {};
-    for (const [k, v] of Object.entries(res.headers)) {
+    for (const [k, v] of Object.entries(writableHeaders(res.headers))) {
       if (!HOP_OR_FRAMING.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
     }
   }

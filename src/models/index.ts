@@ -16,6 +16,7 @@ export {
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId, idFloorAt, useIdPort } from './id.js';
+export { hasControlCharacter, hasNul, jsonHasNul } from './text.js';
 export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,

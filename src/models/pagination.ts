@@ -1,5 +1,6 @@
 import { fail } from './errors.js';
 import { DefaultPerPage, MaxPerPage } from './limits.js';
+import { hasNul } from './text.js';
 
 /** Fn's per_page rule: missing, bad or <= 0 gives 30; more than 100 gives 100. */
 export function clampPerPage(raw: string | number | undefined): number {
@@ -18,6 +19,6 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(cursor)) fail('InvalidCursor');
   const s = Buffer.from(cursor.replace(/=+$/, ''), 'base64url').toString('utf8');
-  if (s.length === 0 || s.includes('\uFFFD')) fail('InvalidCursor');
+  if (s.length === 0 || s.includes('\uFFFD') || hasNul(s)) fail('InvalidCursor');
   return s;
 }

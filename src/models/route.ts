@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { type Annotations, type Config, validateAnnotations } from './annotations.js';
 import { fail } from './errors.js';
 import { validatePublicAnnotation } from './fnode-annotations.js';
+import { hasControlCharacter } from './text.js';
 import {
   DefaultIdleTimeoutSecs,
   DefaultMemoryMB,
@@ -75,6 +76,8 @@ export function validateRoutePath(path: string | undefined): void {
   if (!path) fail('RoutesMissingPath');
   if (path.includes(':')) fail('FoundDynamicURL');
   if (!path.startsWith('/')) fail('RoutesInvalidPath');
+  // Go's url.Parse refuses control characters (U+0000 included): Fn answers Path malformed.
+  if (hasControlCharacter(path)) fail('PathMalformed');
   try {
     decodeURI(path);
   } catch {

@@ -29,7 +29,11 @@ export const ASYNC = 'async';
 export function newAsyncCall(req: AsyncRequest, now = Date.now()): Call {
   const created = new Date(now).toISOString();
   const text = req.body.toString('utf8');
-  const isText = Buffer.byteLength(text) === req.body.length && Buffer.from(text, 'utf8').equals(req.body);
+  // Text is stored as it is, unless PostgreSQL's `text` could not hold it (U+0000): base64 then.
+  const isText =
+    Buffer.byteLength(text) === req.body.length &&
+    Buffer.from(text, 'utf8').equals(req.body) &&
+    !text.includes('\u0000');
   const call: Call = {
     id: newId(),
     status: req.delaySecs > 0 ? 'delayed' : 'queued',

@@ -7,17 +7,20 @@ import Fastify, {
 import { type AuthOptions, installAuth, type TokensService } from '../auth/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors } from '../models/index.js';
+import { clientErrorHandler } from './client-errors.js';
 import { compileOnFirstUse } from './compile-on-first-use.js';
 import { controlPlane } from './control-plane.js';
-import { createErrorHandler, sendApiError, toApiError } from './error-handler.js';
+import { createErrorHandler, toApiError } from './error-handler.js';
 import { installNotFound } from './not-found.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
+import { answerOutsideRoutes } from './outside-routes.js';
 import { parseQuery } from './query-parser.js';
 import { serializeOnFirstUse } from './serialize-on-first-use.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
 import { RequestLogController } from './request-log.js';
+import { sendErrorFor } from './v1/v1-errors.js';
 
 /** A route family registered in its own scope, e.g. `{ plugin: invokeRoutes, options: {...} }`. */
 export interface ServerPlugin {
@@ -55,6 +58,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     ...loggerOptions(opts.logger),
     logController: new RequestLogController(),
+    clientErrorHandler,
     bodyLimit: bodyLimitFor(maxRequestSize),
     routerOptions: {
       // Over-long ids must reach the handlers, which answer the entity's 404.
@@ -74,11 +78,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
     schemaController: { compilersFactory: { buildSerializer: serializeOnFirstUse } },
     ...(opts.https ? { https: opts.https } : {}),
+    // A URL Fastify cannot route (a broken escape, a parameter too long): no scope of its own, so
+    // its shape comes from the path.
     frameworkErrors: (err, req, reply) => {
-      sendApiError(reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
+      sendErrorFor(req.url, reply, toApiError(err, req, maxRequestSize) ?? Errors.InternalServerError);
     },
   });
   app.setErrorHandler(createErrorHandler(maxRequestSize));
+  answerOutsideRoutes(app);
   installNotFound(app);
   limitRequestSize(app, maxRequestSize);
   if (opts.auth) installAuth(app, opts.auth);

@@ -9,4 +9,14 @@ export { healthRoutes, type ReadinessCheck } from './health-routes.js';
 export { CallAccepted, CallList, CallLog } from './schemas/call-schemas.js';
 export { errorResponses } from './schemas/common-schemas.js';
 export { v1Errors as v1ErrorResponses } from './schemas/v1-schemas.js';
-export { sendV1Error, toV1Route, useV1Errors, type V1ApiOptions, type V1Route, v1Api } from './v1/index.js';
+export {
+  isV1Path,
+  sendErrorFor,
+  sendV1Error,
+  toV1Route,
+  useV1Errors,
+  useV1NotFound,
+  type V1ApiOptions,
+  type V1Route,
+  v1Api,
+} from './v1/index.js';

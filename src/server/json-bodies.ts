@@ -1,21 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import { Errors } from '../models/index.js';
+import { Errors, jsonHasNul } from '../models/index.js';
 
 const UNDECODABLE = Symbol('undecodable body');
+
+/**
+ * A JSON text that parsed, unless it holds U+0000 in a string or key: text no entity holds (see
+ * models' `hasNul`), which PostgreSQL would refuse with an error. Only a `\u0000` escape can
+ * put it there.
+ */
+export function decodable(text: string, value: unknown): boolean {
+  return !text.includes('\\u0000') || !jsonHasNul(value);
+}
 
 /**
  * Fn binds v2 bodies with gin's ShouldBindJSON, which ignores Content-Type: so does fnode, in the
  * scope this is applied to. `__proto__` and `constructor.prototype` keys are dropped while
  * parsing, like any other unknown field, so no body can reach an object's prototype. A body that
- * does not decode is `Invalid JSON` only on routes that take one (a DELETE with junk is fine).
+ * does not decode (nor one holding U+0000) is `Invalid JSON` only on routes that take one (a
+ * DELETE with junk is fine).
  */
 export function acceptJsonBodies(scope: FastifyInstance): void {
   const parseJson = scope.getDefaultJsonParser('remove', 'remove');
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
-    parseJson(req, typeof body === 'string' ? body : body.toString('utf8'), (err, value) =>
-      done(null, err ? UNDECODABLE : value),
-    );
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    parseJson(req, text, (err, value) => done(null, err || !decodable(text, value) ? UNDECODABLE : value));
   });
   // A malformed Content-Type (`;;;`) would otherwise fail Fastify's media-type parsing first.
   scope.addHook('onRequest', async (req) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { type Call, newId } from '../../src/models/index.js';
+import { type App, type Call, type Fn, newId } from '../../src/models/index.js';
+import { callBody, newAsyncCall } from '../../src/runner/index.js';
 import { describeEachDialect, rejectsWith, uniq } from './dialects.js';
 
 function asyncCall(fnId: string, over: Partial<Call> = {}): Call {
@@ -36,6 +37,34 @@ describeEachDialect('datastore async calls', (ctx) => {
     });
     await ctx.ds.insertAsyncCall(call);
     assert.deepEqual(await ctx.ds.getCallById(call.id), call);
+  });
+
+  // Found by test/security/hostile-input.test.ts: a UTF-16 body (valid UTF-8, NUL bytes and all)
+  // was stored as text, which PostgreSQL refuses: the async request was a 500.
+  it('stores any request body, NUL bytes and invalid UTF-8 included, and gives it back byte for byte', async () => {
+    const app: App = { id: 'APP', name: 'app', created_at: past(1), updated_at: past(1) };
+    const fn: Fn = {
+      ...{ id: uniq('fn'), name: 'f', app_id: app.id, image: 'img:1', config: {} },
+      ...{ memory: 128, timeout: 30, idle_timeout: 30, created_at: past(1), updated_at: past(1) },
+    };
+    for (const body of [
+      Buffer.from('{"a":1}', 'utf16le'),
+      Buffer.from([0xff, 0, 1]),
+      Buffer.from('plain é'),
+    ]) {
+      const call = newAsyncCall({
+        app,
+        fn,
+        headers: {},
+        body,
+        method: 'POST',
+        url: 'http://x/',
+        delaySecs: 0,
+        priority: 0,
+      });
+      await ctx.ds.insertAsyncCall(call);
+      assert.deepEqual(callBody(await ctx.ds.getCallById(call.id)), body);
+    }
   });
 
   it('gives one call per Idempotency-Key and fn under concurrent claims, and a new one after the window', async () => {

@@ -197,6 +197,18 @@ describeEachDialect('datastore calls and logs', (ctx) => {
     await rejectsWith(ctx.ds.insertLogs([{ callId: '', log: 'x' }]), 400, 'Missing call ID');
   });
 
+  // Found while fuzzing the API on PostgreSQL (test/security/): text holding U+0000 fails a
+  // statement there, and a function's NUL byte cost the logs of every call in its batch.
+  it('stores a log holding NUL bytes, with U+FFFD in their place, beside the rest of its batch', async () => {
+    const [a, b] = [newId(), newId()];
+    await ctx.ds.insertLogs([
+      { callId: a, log: 'before\u0000after\n' },
+      { callId: b, log: 'plain\n' },
+    ]);
+    assert.equal(await ctx.ds.getLog(a), 'before\uFFFDafter\n');
+    assert.equal(await ctx.ds.getLog(b), 'plain\n');
+  });
+
   it('stores a batch of logs in one go, overwriting, each its own value as batch sizes repeat', async () => {
     for (let round = 0; round < 3; round++) {
       const logs = Array.from({ length: 4 }, (_, i) => ({

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
@@ -6,6 +7,18 @@ import { type TestServer, startTestServer, unique } from './helpers.js';
 
 async function listen(s: TestServer): Promise<string> {
   return s.app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+/** Writes `raw` on a new connection; resolves everything the server sent until it closed. */
+function rawExchange(base: string, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(base).port) });
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('connect', () => socket.write(raw));
+  });
 }
 
 describe('over the network', () => {
@@ -102,6 +115,59 @@ describe('over the network', () => {
       const wrong = await request(`${base}/v2/apps`, { method: 'PATCH', body: '{}' });
       assert.equal(wrong.statusCode, 405);
       assert.deepEqual(await wrong.body.json(), { message: 'Method not allowed: PATCH /v2/apps' });
+    });
+
+    // Found by test/security/hostile-input.test.ts: Fastify answered these with its own
+    // `{"error":"Bad Request","message":"Client Error","statusCode":400}`.
+    it("answers requests Node's parser refuses with Fn's error body, v1's under /v1 and /r", async () => {
+      const answer = async (raw: string) => {
+        const text = await rawExchange(base, raw);
+        const [head = '', body = ''] = text.split('\r\n\r\n');
+        assert.match(head, /^HTTP\/1\.1 \d{3} /);
+        assert.match(head, /\r\nContent-Type: application\/json; charset=utf-8\r\n/i);
+        return [Number(head.slice(9, 12)), JSON.parse(body)];
+      };
+      assert.deepEqual(await answer('GET /v2/apps HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n'), [
+        400,
+        { message: 'Bad Request' },
+      ]);
+      assert.deepEqual(await answer('GET /v1/apps HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n'), [
+        400,
+        { error: { message: 'Bad Request' } },
+      ]);
+      assert.deepEqual(await answer(`GET /r/app/x HTTP/1.1\r\nHost: x\r\nX: ${'y'.repeat(20_000)}\r\n\r\n`), [
+        431,
+        { error: { message: 'Request Header Fields Too Large' } },
+      ]);
+      assert.deepEqual(await answer(`GET /version HTTP/1.1\r\nHost: x\r\nX: ${'y'.repeat(20_000)}\r\n\r\n`), [
+        431,
+        { message: 'Request Header Fields Too Large' },
+      ]);
+    });
+
+    // Found by test/security/hostile-input.test.ts: Node answered `Expect: x` with a bare 417 and
+    // closed a CONNECT's connection without an answer.
+    it("answers an unknown Expect with 417 and a CONNECT with Fn's 404 or 405, in Fn's shape", async () => {
+      const answer = async (raw: string) => {
+        const [head = '', body = ''] = (await rawExchange(base, raw)).split('\r\n\r\n');
+        return [Number(head.slice(9, 12)), JSON.parse(body)];
+      };
+      assert.deepEqual(await answer('GET /v2/apps HTTP/1.1\r\nHost: x\r\nExpect: x\r\n\r\n'), [
+        417,
+        { message: 'Expectation Failed' },
+      ]);
+      assert.deepEqual(await answer('GET /v1/apps HTTP/1.1\r\nHost: x\r\nExpect: x\r\n\r\n'), [
+        417,
+        { error: { message: 'Expectation Failed' } },
+      ]);
+      assert.deepEqual(await answer('CONNECT /v2/apps HTTP/1.1\r\nHost: x\r\n\r\n'), [
+        405,
+        { message: 'Method not allowed: CONNECT /v2/apps' },
+      ]);
+      assert.deepEqual(await answer('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), [
+        404,
+        { message: 'Path not found: CONNECT example.com:443' },
+      ]);
     });
 
     it('annotates with the Host the client used', async () => {

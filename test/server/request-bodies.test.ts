@@ -29,6 +29,32 @@ describe('v2 request bodies', () => {
     }
   });
 
+  // Found by test/security/hostile-input.test.ts: `{"image":"a\u0000b"}` was a 500 on PostgreSQL.
+  it('answer Invalid JSON when a string or a key holds U+0000, on every datastore', async () => {
+    const app = await createApp(s.app);
+    for (const body of [
+      { name: unique('app'), config: { K: 'a\u0000b' } },
+      { name: unique('app'), annotations: { 'k\u0000': 1 } },
+    ]) {
+      const res = await send(s.app, 'POST', '/v2/apps', body);
+      assert.deepEqual([res.status, res.body], [400, { message: 'Invalid JSON' }], JSON.stringify(body));
+    }
+    const fn = await send(s.app, 'POST', '/v2/fns', {
+      app_id: app.id,
+      name: unique('fn'),
+      image: 'a\u0000b',
+    });
+    assert.deepEqual([fn.status, fn.body], [400, { message: 'Invalid JSON' }]);
+    // An escaped backslash before `u0000` is no NUL.
+    const literal = await send(s.app, 'POST', '/v2/fns', {
+      app_id: app.id,
+      name: unique('fn'),
+      image: 'a\\u0000b',
+    });
+    assert.equal(literal.status, 200, literal.raw);
+    assert.equal(literal.body.image, 'a\\u0000b');
+  });
+
   it('answer Invalid JSON when malformed or empty', async () => {
     for (const raw of ['{"name":', 'nope', '', '{"name":"a"}}']) {
       const res = await send(s.app, 'POST', '/v2/apps', raw, { 'content-type': 'application/json' });

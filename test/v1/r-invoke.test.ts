@@ -208,3 +208,54 @@ describe('a route container reserves its memory plus its tmpfs, as Fn', {
     assert.ok(Date.now() - t < 20_000, 'no call waited for an idle timeout');
   });
 });
+
+describe('/r/{app}/{path} with route headers that cannot be sent as they are', () => {
+  let fnode: TestFnode;
+  before(async () => {
+    fnode = await startTestFnode();
+  });
+  after(async () => {
+    await fnode?.stop();
+  });
+
+  // Found by test/security/hostile-input.test.ts: `{"headers":{"x y":["v"]}}` made every call of
+  // the route a 500 in Fastify's shape (ERR_INVALID_HTTP_TOKEN), whatever the function answered.
+  it('are written without the names and values Node cannot send, lines joined', async () => {
+    const { app, path } = await createRoute(fnode.url, {
+      // No such image: the call fails fast (502, or 503 without Docker) and the route's headers
+      // still go out with the error.
+      image: 'fnode-fuzz/missing:1',
+      format: 'http-stream',
+      headers: {
+        'x y': ['v'],
+        'X-Lines': ['a\r\nInjected: 1'],
+        'X-Utf': ['🎉'],
+        'X-Latin': ['é'],
+        'Content-Length': ['5'],
+        'X-Ok': ['fine'],
+      },
+    });
+    const res = await http(fnode.url, 'GET', `/r/${app}${path}`);
+    assert.ok(res.status === 502 || res.status === 503, `${res.status} ${res.text}`);
+    assert.equal(typeof res.json<{ error: { message: string } }>().error.message, 'string');
+    assert.equal(res.headers['x-ok'], 'fine');
+    assert.equal(res.headers['x-lines'], 'a  Injected: 1');
+    assert.equal(res.headers['injected'], undefined);
+    assert.equal(res.headers['x-utf'], undefined);
+    assert.equal(typeof res.headers['x-latin'], 'string');
+    assert.equal(Number(res.headers['content-length']), Buffer.byteLength(res.text));
+  });
+
+  // Found by test/security/hostile-input.test.ts: these had the v2 shape.
+  it("answers methods Fastify's `all` leaves out, unknown paths and broken URLs in the v1 shape", async () => {
+    for (const [method, path, status, message] of [
+      ['LINK', '/r/app/path', 405, 'Method not allowed: LINK /r/app/path'],
+      ['PROPFIND', '/r/', 404, 'Path not found: /r/'],
+      ['GET', '/r', 404, 'Path not found: /r'],
+      ['GET', '/r/%ZZ', 400, "'/r/%ZZ' is not a valid url component"],
+    ] as const) {
+      const res = await http(fnode.url, method, path);
+      assert.deepEqual([res.status, res.json()], [status, { error: { message } }], `${method} ${path}`);
+    }
+  });
+});

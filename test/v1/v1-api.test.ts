@@ -154,6 +154,34 @@ describe('v1 API', () => {
       v1Error(await send(s.app, 'POST', '/v1/nothing?x=1'), 404, 'Path not found: /v1/nothing');
       v1Error(await send(s.app, 'PUT', '/v1/apps'), 405, 'Method not allowed: PUT /v1/apps');
     });
+
+    // Found by test/security/hostile-input.test.ts: both were 500s on PostgreSQL.
+    it('a body or a route path holding U+0000 is refused, on every datastore', async () => {
+      const app = await newApp();
+      v1Error(
+        await send(s.app, 'POST', `/v1/apps/${app}/routes`, { route: { path: '/x', image: 'a\u0000b' } }),
+        400,
+        'Invalid JSON',
+      );
+      v1Error(
+        await send(s.app, 'PUT', `/v1/apps/${app}/routes/a%00b`, { route: { image: 'x' } }),
+        400,
+        'Path malformed',
+      );
+      v1Error(await send(s.app, 'GET', `/v1/apps/${app}/routes/a%00b`), 404, 'Route not found');
+    });
+
+    // Found by test/security/hostile-input.test.ts: Fastify's own URL errors had the v2 shape.
+    it('URLs that cannot be routed (a broken escape, a parameter over 4096 characters) answer in the v1 shape', async () => {
+      v1Error(await send(s.app, 'GET', '/v1/apps/%ZZ'), 400, "'/v1/apps/%ZZ' is not a valid url component");
+      const long = await send(s.app, 'GET', `/v1/apps/${'x'.repeat(5000)}`);
+      assert.equal(long.status, 414);
+      assert.deepEqual(Object.keys(long.body), ['error']);
+      assert.deepEqual(Object.keys(long.body.error), ['message']);
+      assert.deepEqual((await send(s.app, 'GET', '/v2/apps/%ZZ')).body, {
+        message: "'/v2/apps/%ZZ' is not a valid url component",
+      });
+    });
   });
 
   describe('/v1/apps/{app}/routes', () => {

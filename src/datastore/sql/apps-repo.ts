@@ -9,6 +9,7 @@ import {
   now,
   updateApp,
   validateApp,
+  hasNul,
 } from '../../models/index.js';
 import type { AppFilter, NewApp, Page } from '../datastore.js';
 import { fromJsonMap, toJson, toPage } from './codec.js';
@@ -79,6 +80,7 @@ export class AppsRepo {
   }
 
   async getByName(name: string): Promise<App> {
+    if (hasNul(name)) fail('AppsNotFound');
     const row = await this.db.selectFrom('apps').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) fail('AppsNotFound');
     return appFromRow(row);
@@ -86,6 +88,7 @@ export class AppsRepo {
 
   async list(filter: AppFilter): Promise<Page<App>> {
     const after = decodeCursor(filter.cursor);
+    if (hasNul(filter.name)) return { items: [] };
     const rows = await this.db
       .selectFrom('apps')
       .selectAll()

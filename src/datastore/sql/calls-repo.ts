@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
-import { type Call, type ErrorName, decodeCursor, fail } from '../../models/index.js';
+import { type Call, type ErrorName, decodeCursor, fail, hasNul } from '../../models/index.js';
 import type { CallChange, CallFilter, Page } from '../datastore.js';
 import { upsertResponse } from './call-responses.js';
 import { BatchUpsert } from './batch-upsert.js';
@@ -103,6 +103,7 @@ export class CallsRepo {
     const before = decodeCursor(filter.cursor);
     const from = filter.fromTime === undefined ? undefined : isoFromUnix(filter.fromTime, 'InvalidFromTime');
     const to = filter.toTime === undefined ? undefined : isoFromUnix(filter.toTime, 'InvalidToTime');
+    if (hasNul(filter.path)) return { items: [] };
     const rows = await this.db
       .selectFrom('calls')
       .selectAll()

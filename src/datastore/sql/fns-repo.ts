@@ -10,6 +10,7 @@ import {
   now,
   updateFn,
   validateFn,
+  hasNul,
 } from '../../models/index.js';
 import type { FnFilter, NewFn, Page } from '../datastore.js';
 import { fromJsonMap, toJson, toPage } from './codec.js';
@@ -97,6 +98,7 @@ export class FnsRepo {
   async list(filter: FnFilter): Promise<Page<Fn>> {
     if (!filter.appId) fail('FnsMissingAppID');
     const after = decodeCursor(filter.cursor);
+    if (hasNul(filter.name)) return { items: [] };
     const rows = await this.db
       .selectFrom('fns')
       .selectAll()

@@ -16,11 +16,15 @@ export class LogsRepo {
     this.upsert = new BatchUpsert(kind, 'logs', ['log']);
   }
 
+  /**
+   * A NUL byte a function wrote is kept as U+FFFD, on every datastore: PostgreSQL's `text`
+   * refuses U+0000, and would fail the whole batch (the logs of every call in it).
+   */
   async insertMany(logs: readonly CallLog[]): Promise<void> {
     if (logs.some((l) => !l.callId)) fail('DatastoreEmptyCallID');
     await this.upsert.run(
       this.db,
-      logs.map((l) => ({ id: l.callId, log: l.log })),
+      logs.map((l) => ({ id: l.callId, log: l.log.replaceAll('\u0000', '\uFFFD') })),
     );
   }
 

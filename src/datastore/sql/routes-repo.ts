@@ -7,6 +7,7 @@ import {
   now,
   routeWithDefaults,
   validateRoute,
+  hasNul,
 } from '../../models/index.js';
 import type { NewRoute, Page, RouteFilter, RoutePatch } from '../datastore.js';
 import { fromJsonMap, hashKey, toJson, toPage } from './codec.js';
@@ -48,6 +49,7 @@ export class RoutesRepo {
   }
 
   async update(appId: string, path: string, patch: RoutePatch): Promise<Route> {
+    if (hasNul(path)) fail('RoutesNotFound');
     return inTransaction(this.db, async (tx) => {
       const row = await byPath(tx, appId, path)
         .$if(this.kind !== 'sqlite', (q) => q.forUpdate())
@@ -77,6 +79,7 @@ export class RoutesRepo {
   }
 
   async get(appId: string, path: string): Promise<Route> {
+    if (hasNul(path)) fail('RoutesNotFound');
     const row = await byPath(this.db, appId, path).executeTakeFirst();
     if (!row) fail('RoutesNotFound');
     return routeFromRow(row);
@@ -84,6 +87,7 @@ export class RoutesRepo {
 
   async listByApp(appId: string, filter: RouteFilter): Promise<Page<Route>> {
     const after = decodeCursor(filter.cursor);
+    if (hasNul(filter.image)) return { items: [] };
     const rows = await this.db
       .selectFrom('routes')
       .selectAll()
@@ -97,6 +101,7 @@ export class RoutesRepo {
   }
 
   async remove(appId: string, path: string): Promise<void> {
+    if (hasNul(path)) fail('RoutesNotFound');
     const res = await this.db
       .deleteFrom('routes')
       .where('app_id', '=', appId)

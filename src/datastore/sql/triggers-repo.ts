@@ -9,6 +9,7 @@ import {
   now,
   updateTrigger,
   validateTrigger,
+  hasNul,
 } from '../../models/index.js';
 import type { NewTrigger, Page, TriggerFilter } from '../datastore.js';
 import { fromJsonMap, hashKey, toJson, toPage } from './codec.js';
@@ -107,6 +108,7 @@ export class TriggersRepo {
   }
 
   async getBySource(appId: string, type: string, source: string): Promise<Trigger> {
+    if (hasNul(type) || hasNul(source)) fail('TriggerNotFound');
     const row = await bySource(this.db, appId, type, source).executeTakeFirst();
     if (!row) fail('TriggerNotFound');
     return triggerFromRow(row);
@@ -115,6 +117,7 @@ export class TriggersRepo {
   async list(filter: TriggerFilter): Promise<Page<Trigger>> {
     if (!filter.appId) fail('TriggerMissingAppID');
     const after = decodeCursor(filter.cursor);
+    if (hasNul(filter.name)) return { items: [] };
     const rows = await this.db
       .selectFrom('triggers')
       .selectAll()

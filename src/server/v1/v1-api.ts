@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Datastore } from '../../datastore/index.js';
+import { decodable } from '../json-bodies.js';
 import { V1SharedSchemas } from '../schemas/v1-schemas.js';
 import { v1AppsRoutes } from './v1-apps-routes.js';
 import { v1CallsRoutes } from './v1-calls-routes.js';
@@ -15,7 +16,10 @@ export interface V1ApiOptions {
 
 const UNDECODABLE = Symbol('undecodable body');
 
-/** Bodies are JSON whatever their Content-Type (gin's binding); one that does not decode is Invalid JSON. */
+/**
+ * Bodies are JSON whatever their Content-Type (gin's binding); one that does not decode (or holds
+ * U+0000) is Invalid JSON.
+ */
 function readJsonBodies(scope: FastifyInstance): void {
   const parseJson = scope.getDefaultJsonParser('remove', 'remove');
   scope.removeAllContentTypeParsers();
@@ -25,7 +29,7 @@ function readJsonBodies(scope: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(req, text, (err, value) => done(null, err ? UNDECODABLE : value));
+    parseJson(req, text, (err, value) => done(null, err || !decodable(text, value) ? UNDECODABLE : value));
   });
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ApiError, Errors, errMethodNotAllowed, errV1PathNotFound } from '../../models/index.js';
-import { toApiError } from '../error-handler.js';
+import { sendApiError, toApiError } from '../error-handler.js';
 import { routePattern } from '../not-found.js';
 
 const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -11,6 +11,19 @@ export function sendV1Error(reply: FastifyReply, err: ApiError): FastifyReply {
   if (err.status === 413) reply.header('connection', 'close');
   if (err.status === Errors.ClientCancel.status) return reply.send();
   return reply.type(ERROR_CONTENT_TYPE).send({ error: { message: err.message } });
+}
+
+/** Fn v1's paths (its API under `/v1`, its routes under `/r`) answer errors in the v1 shape. */
+export function isV1Path(url: string): boolean {
+  return /^\/(v1|r)(\/|\?|$)/.test(url);
+}
+
+/**
+ * An error answered outside any route's scope (Fastify's own URL errors, a refusal before
+ * routing) in the shape of the path it answers.
+ */
+export function sendErrorFor(url: string, reply: FastifyReply, err: ApiError): FastifyReply {
+  return isV1Path(url) ? sendV1Error(reply, err) : sendApiError(reply, err);
 }
 
 /**

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { eventually, http } from '../helpers/fnode.js';
+import {
+  describeRequest,
+  type EntityIds,
+  editThenCallOf,
+  type Family,
+  type Fixtures,
+  type FuzzRequest,
+  requestOf,
+  wireHeaders,
+} from './api-arbitraries.js';
+import { MISSING_IMAGE } from './fuzz-basics.js';
+import { NoAnswerError, type RawResponse, sendRaw } from './raw-http.js';
+
+/**
+ * The hostile-input properties of issue 13, shared by `test/security/hostile-input.test.ts`
+ * (fixed seed, few runs) and `bench/fuzz.ts` (random seed, many runs): whatever a client sends,
+ * fnode answers in time, with a 2xx or 4xx (or a function's documented 5xx), with Fn's error
+ * shape, and keeps its data.
+ */
+
+/** The bound on one answer: more is a hang. */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
+/** A real image, for the fixtures that must keep working (its containers stay hot). */
+export const REAL_IMAGE = 'fnode-test/hello';
+
+export interface FuzzTarget {
+  url: string;
+  port: number;
+  fixtures: Fixtures;
+  /** The Authorization values to send (default: random ones or none, all ignored today). */
+  authorization?: fc.Arbitrary<string | undefined>;
+}
+
+/** One property per route family, so a failure names where it was found. */
+export const PROPERTY_FAMILIES: readonly { name: string; families: readonly Family[] }[] = [
+  { name: 'v2 apps, fns and triggers', families: ['v2'] },
+  { name: 'v2 calls', families: ['calls'] },
+  { name: 'v1 apps, routes and calls', families: ['v1'] },
+  { name: 'invoke, triggers and v1 routes', families: ['invoke'] },
+  { name: 'service endpoints', families: ['service'] },
+  { name: 'unknown paths', families: ['unknown'] },
+];
+
+async function ok(url: string, method: string, path: string, body?: unknown) {
+  const res = await http(url, method, path, body);
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
+  return res;
+}
+
+/** An app with a fn, an HTTP trigger and a v1 route on `image`, and one call of the fn. */
+async function entities(url: string, role: string, image: string): Promise<EntityIds> {
+  const appName = `fuzz-${role}-${randomUUID().slice(0, 8)}`;
+  const app = await ok(url, 'POST', '/v2/apps', {
+    name: appName,
+    config: { APP_KEY: 'app value' },
+    annotations: { 'fuzz/role': role },
+  });
+  const appId = app.json<{ id: string }>().id;
+  const fn = await ok(url, 'POST', '/v2/fns', {
+    app_id: appId,
+    name: 'hello',
+    image,
+    config: { FOO: 'bar' },
+    annotations: { 'fuzz/fn': [1, 2, 3] },
+  });
+  const fnId = fn.json<{ id: string }>().id;
+  const triggerSource = `${role}/hello`;
+  const trigger = await ok(url, 'POST', '/v2/triggers', {
+    app_id: appId,
+    fn_id: fnId,
+    name: 'hello',
+    type: 'http',
+    source: `/${triggerSource}`,
+  });
+  const routePath = `${role}-route`;
+  await ok(url, 'PUT', `/v1/apps/${appName}/routes/${routePath}`, {
+    route: { image, format: 'http-stream', config: { ROUTE: '1' } },
+  });
+  // A call record to read through the calls APIs (503 without Docker: then none). Records are
+  // written in the background: wait for it.
+  const call = await http(url, 'POST', `/invoke/${fnId}`, { name: 'fuzz' });
+  const callId = call.headers['fn-call-id'];
+  if (typeof callId === 'string') {
+    await eventually(async () =>
+      (await http(url, 'GET', `/v2/fns/${fnId}/calls/${callId}`)).status === 200 ? true : undefined,
+    );
+  }
+  return {
+    appId,
+    appName,
+    fnId,
+    triggerId: trigger.json<{ id: string }>().id,
+    triggerSource,
+    routePath,
+    callId: typeof callId === 'string' ? callId : undefined,
+  };
+}
+
+/** Creates the run's fixtures: `keep` on a real image, `play` on a missing one. */
+export async function createFixtures(url: string): Promise<Fixtures> {
+  return { keep: await entities(url, 'keep', REAL_IMAGE), play: await entities(url, 'play', MISSING_IMAGE) };
+}
+
+/** What the API says about the `keep` entities: must be the same after the run. */
+export async function snapshotOf(url: string, keep: EntityIds): Promise<Record<string, unknown>> {
+  const paths = [
+    `/v2/apps/${keep.appId}`,
+    `/v2/fns/${keep.fnId}`,
+    `/v2/triggers/${keep.triggerId}`,
+    `/v1/apps/${keep.appName}`,
+    `/v1/apps/${keep.appName}/routes/${keep.routePath}`,
+    ...(keep.callId ? [`/v2/fns/${keep.fnId}/calls/${keep.callId}`] : []),
+  ];
+  const out: Record<string, unknown> = {};
+  for (const p of paths) out[p] = (await ok(url, 'GET', p)).json();
+  return out;
+}
+
+/** After a run: a new app can be created, read back and listed, and the kept fn still runs. */
+export async function assertStillServing(url: string, keep: EntityIds, dockerUp: boolean): Promise<void> {
+  const name = `fuzz-after-${randomUUID().slice(0, 8)}`;
+  const created = (await ok(url, 'POST', '/v2/apps', { name, config: { K: 'v' } })).json<{ id: string }>();
+  const read = (await ok(url, 'GET', `/v2/apps/${created.id}`)).json<{ name: string; config: unknown }>();
+  assert.deepEqual([read.name, read.config], [name, { K: 'v' }]);
+  const listed = (await ok(url, 'GET', `/v2/apps?name=${name}`)).json<{ items: { id: string }[] }>();
+  assert.deepEqual(
+    listed.items.map((a) => a.id),
+    [created.id],
+  );
+  const v1 = (await ok(url, 'GET', `/v1/apps/${name}`)).json<{ app: { id: string } }>();
+  assert.equal(v1.app.id, created.id);
+  if (!dockerUp) return;
+  const hello = await ok(url, 'POST', `/invoke/${keep.fnId}`, { name: 'after' });
+  assert.equal(hello.json<{ message: string }>().message, 'Hello after');
+  const viaTrigger = await ok(url, 'POST', `/t/${keep.appName}/${keep.triggerSource}`, { name: 't' });
+  assert.equal(viaTrigger.json<{ message: string }>().message, 'Hello t');
+}
+
+/** The error shape a path answers with: v1's `{"error":{"message"}}` under /v1 and /r, else `{"message"}`. */
+export function errorShapeOf(path: string): 'v1' | 'v2' {
+  return /^\/(v1|r)(\/|$)/.test(path) ? 'v1' : 'v2';
+}
+
+/** A 5xx that is not fnode's fault: a function's outcome, a busy node, or readiness. */
+function documented5xx(req: FuzzRequest, path: string, status: number): boolean {
+  if (req.family === 'invoke' && (status === 502 || status === 503 || status === 504)) return true;
+  return path === '/health/ready' && status === 503;
+}
+
+const STACK_FRAME = /\n\s+at \S.*:\d+:\d+\)?/;
+
+/** Everything wrong with `res` as an answer to `req`; empty when the properties hold. */
+export function problemsOf(req: FuzzRequest, res: RawResponse): string[] {
+  const problems: string[] = [];
+  const path = req.target.split('?', 1)[0] ?? '';
+  const { status } = res;
+  const text = res.body.toString('utf8');
+  if (status >= 500 && !documented5xx(req, path, status)) problems.push(`answered ${status}`);
+  if (status < 200 || (status >= 300 && status < 400)) problems.push(`answered ${status}`);
+  if (STACK_FRAME.test(text)) problems.push('the body holds a stack trace');
+  const type = res.headers['content-type']?.[0] ?? '';
+  const isError = status >= 400 && status !== 444 && !(path === '/health/ready' && status === 503);
+  // fnode's own JSON answers parse (a function's answer, on the invoke paths, is its own).
+  if (!isError && req.family !== 'invoke' && req.method !== 'HEAD' && /json/.test(type) && !parses(text)) {
+    problems.push(`a ${status} answer says JSON but is not: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  if (isError && req.method !== 'HEAD') {
+    if (!/^application\/json/.test(type)) problems.push(`error content-type ${JSON.stringify(type)}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      problems.push(`error body is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+    }
+    if (body !== undefined && !hasErrorShape(body, errorShapeOf(path))) {
+      problems.push(`error body is not Fn's ${errorShapeOf(path)} shape: ${text.slice(0, 200)}`);
+    }
+  }
+  return problems;
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasErrorShape(body: unknown, shape: 'v1' | 'v2'): boolean {
+  const message = (o: unknown) =>
+    isObject(o) && Object.keys(o).length === 1 && typeof o['message'] === 'string' && o['message'] !== '';
+  if (shape === 'v2') return message(body);
+  return isObject(body) && Object.keys(body).length === 1 && message(body['error']);
+}
+
+/** Sends one request; throws (for fast-check) when the answer breaks a property. */
+export async function exchange(target: FuzzTarget, req: FuzzRequest): Promise<RawResponse> {
+  let res: RawResponse;
+  try {
+    const { method, target: path, body, chunked } = req;
+    res = await sendRaw(
+      target.port,
+      { method, target: path, headers: wireHeaders(req), body, chunked },
+      ANSWER_TIMEOUT_MS,
+    );
+  } catch (err) {
+    if (err instanceof NoAnswerError) throw new Error(`${err.message}: ${describeRequest(req)}`);
+    throw err;
+  }
+  const problems = problemsOf(req, res);
+  if (problems.length > 0) {
+    throw new Error(`${problems.join('; ')} (status ${res.status})\n  request: ${describeRequest(req)}`);
+  }
+  return res;
+}
+
+/** The property over the routes of `families`. */
+export function propertyOf(
+  target: FuzzTarget,
+  families: readonly Family[],
+): fc.IAsyncPropertyWithHooks<[FuzzRequest]> {
+  return fc.asyncProperty(requestOf(target.fixtures, families, target.authorization), async (req) => {
+    await exchange(target, req);
+  });
+}
+
+/** The property over an edit of a `play` entity followed by a call through it. */
+export function editThenCallProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[FuzzRequest[]]> {
+  return fc.asyncProperty(editThenCallOf(target.fixtures, target.authorization), async (requests) => {
+    for (const req of requests) await exchange(target, req);
+  });
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { dockerAvailable, startTestFnode, type TestFnode } from '../helpers/fnode.js';
+import {
+  assertStillServing,
+  createFixtures,
+  editThenCallProperty,
+  type FuzzTarget,
+  PROPERTY_FAMILIES,
+  propertyOf,
+  snapshotOf,
+} from './api-properties.js';
+
+/**
+ * Issue 13 item 9: random paths, ids, query strings, headers and bodies on every route. A fixed
+ * seed and few runs keep `npm test` deterministic and quick; `npm run bench:fuzz` runs the same
+ * properties with a random seed and many more runs.
+ */
+const SEED = 42;
+const RUNS = 150;
+
+const docker = dockerAvailable();
+
+describe('hostile input on every route: an answer in time, 2xx or 4xx (or a function 5xx), in Fn’s shape', () => {
+  let fnode: TestFnode;
+  let target: FuzzTarget;
+  let before_: Record<string, unknown>;
+
+  before(async () => {
+    fnode = await startTestFnode();
+    const fixtures = await createFixtures(fnode.url);
+    target = { url: fnode.url, port: Number(new URL(fnode.url).port), fixtures };
+    before_ = await snapshotOf(fnode.url, fixtures.keep);
+  });
+  after(async () => {
+    await fnode?.stop();
+  });
+
+  for (const { name, families } of PROPERTY_FAMILIES) {
+    it(name, async () => {
+      await fc.assert(propertyOf(target, families), { seed: SEED, numRuns: RUNS });
+    });
+  }
+
+  it('an edit with a hostile body, then a call through what was edited', async () => {
+    await fc.assert(editThenCallProperty(target), { seed: SEED, numRuns: RUNS / 2 });
+  });
+
+  it('keeps serving and storing afterwards, and what was made before is intact', async () => {
+    await assertStillServing(fnode.url, target.fixtures.keep, docker);
+    assert.deepEqual(await snapshotOf(fnode.url, target.fixtures.keep), before_);
+  });
+});
