@@ -46,8 +46,17 @@ export const PROPERTY_FAMILIES: readonly { name: string; families: readonly Fami
   { name: 'unknown paths', families: ['unknown'] },
 ];
 
+/** Admin tokens of servers with authentication on, by URL: the fixtures are made with them. */
+const adminTokens = new Map<string, string>();
+
+/** The fixtures, snapshots and checks of the server at `url` go with this admin token. */
+export function useAdminToken(url: string, token: string): void {
+  adminTokens.set(url, token);
+}
+
 async function ok(url: string, method: string, path: string, body?: unknown) {
-  const res = await http(url, method, path, body);
+  const token = adminTokens.get(url);
+  const res = await http(url, method, path, body, token ? { authorization: `Bearer ${token}` } : {});
   assert.ok(res.status >= 200 && res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
   return res;
 }
