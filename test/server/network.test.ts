@@ -184,4 +184,48 @@ describe('over the network', () => {
       assert.equal(fn.annotations['fnproject.io/fn/invokeEndpoint'], `${base}/invoke/${fn.id}`);
     });
   });
+
+  // Found by test/security/ (concurrent requests): a CONNECT with a body, from a client that
+  // drops the connection once answered, stayed open (its request waiting for the body forever),
+  // and Node, no longer counting it as an HTTP connection, kept the server's close waiting on it.
+  describe('a CONNECT with a body', () => {
+    /** Sends `raw`, and drops the connection as soon as a whole answer has arrived. */
+    const answerThenDrop = (base: string, raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(new URL(base).port) });
+        let text = '';
+        socket.on('data', (d: Buffer) => {
+          text += d.toString('latin1');
+          const end = text.indexOf('\r\n\r\n');
+          const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? Number.NaN);
+          if (end < 0 || text.length < end + 4 + length) return;
+          socket.destroy();
+          resolve(text);
+        });
+        socket.on('error', reject);
+        socket.on('connect', () => socket.write(raw));
+      });
+
+    it('is answered and leaves nothing open', async () => {
+      const s = await startTestServer();
+      const base = await listen(s);
+      const body = 'x'.repeat(100_000);
+      for (const framing of [
+        `Content-Length: ${body.length}\r\n\r\n${body}`,
+        `Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      ]) {
+        const text = await answerThenDrop(base, `CONNECT /v2/apps HTTP/1.1\r\nHost: x\r\n${framing}`);
+        assert.match(text, /^HTTP\/1\.1 405 /);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        s.close().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), 5000);
+        }),
+      ]);
+      clearTimeout(timer);
+      assert.equal(closed, true, 'the server did not close within 5 s');
+    });
+  });
 });
