@@ -235,6 +235,37 @@ export function propertyOf(
   });
 }
 
+/** Requests of every family sent at once, in batches: answers must not depend on being alone. */
+export function concurrentProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[FuzzRequest[]]> {
+  const families = PROPERTY_FAMILIES.flatMap((p) => p.families);
+  const batch = fc.array(requestOf(target.fixtures, families, target.authorization), {
+    minLength: 4,
+    maxLength: 12,
+  });
+  return fc.asyncProperty(batch, async (requests) => {
+    await Promise.all(requests.map((req) => exchange(target, req)));
+  });
+}
+
+/** The bound on a close once the run is over: more means a request or connection was left hanging. */
+export const CLOSE_TIMEOUT_MS = 15_000;
+
+/** Resolves once `close` has, or rejects after CLOSE_TIMEOUT_MS. */
+export async function closesInTime(close: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the server did not close within ${CLOSE_TIMEOUT_MS} ms: something hangs`)),
+      CLOSE_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([close(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The property over an edit of a `play` entity followed by a call through it. */
 export function editThenCallProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[FuzzRequest[]]> {
   return fc.asyncProperty(editThenCallOf(target.fixtures, target.authorization), async (requests) => {

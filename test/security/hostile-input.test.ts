@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { dockerAvailable, startTestFnode, type TestFnode } from '../helpers/fnode.js';
 import {
   assertStillServing,
+  closesInTime,
+  concurrentProperty,
   createFixtures,
   editThenCallProperty,
   type FuzzTarget,
@@ -34,7 +36,8 @@ describe('hostile input on every route: an answer in time, 2xx or 4xx (or a func
     before_ = await snapshotOf(fnode.url, fixtures.keep);
   });
   after(async () => {
-    await fnode?.stop();
+    // Closed by the last test; again here (at once then) in case it did not run.
+    await closesInTime(() => fnode?.stop() ?? Promise.resolve()).catch(() => {});
   });
 
   for (const { name, families } of PROPERTY_FAMILIES) {
@@ -47,8 +50,16 @@ describe('hostile input on every route: an answer in time, 2xx or 4xx (or a func
     await fc.assert(editThenCallProperty(target), { seed: SEED, numRuns: RUNS / 2 });
   });
 
+  it('requests of every kind at once', async () => {
+    await fc.assert(concurrentProperty(target), { seed: SEED, numRuns: RUNS / 10 });
+  });
+
   it('keeps serving and storing afterwards, and what was made before is intact', async () => {
     await assertStillServing(fnode.url, target.fixtures.keep, docker);
     assert.deepEqual(await snapshotOf(fnode.url, target.fixtures.keep), before_);
+  });
+
+  it('closes in time afterwards: no request or connection left hanging', async () => {
+    await closesInTime(() => fnode.stop());
   });
 });
