@@ -27,6 +27,31 @@ export function jsonHasNul(value: unknown): boolean {
   return false;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+
+/**
+ * A parsed JSON value with every unpaired surrogate (from an escape such as `"\ud800"`) in its
+ * strings and keys replaced by U+FFFD, as Go's decoder does, in place (walked without recursion).
+ */
+export function wellFormedJson(value: unknown): unknown {
+  if (typeof value === 'string') return wellFormed(value);
+  const pending: object[] = typeof value === 'object' && value !== null ? [value] : [];
+  for (let o = pending.pop(); o !== undefined; o = pending.pop()) {
+    const record = o as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const v = record[key];
+      if (typeof v === 'object' && v !== null) pending.push(v);
+      const fixedKey = wellFormed(key);
+      const fixed = typeof v === 'string' ? wellFormed(v) : v;
+      if (fixedKey !== key) delete record[key];
+      if (fixedKey !== key || fixed !== v) record[fixedKey] = fixed;
+    }
+  }
+  return value;
+}
+
 /** True when `s` holds an ASCII control character, which Go's url.Parse refuses in a path. */
 export function hasControlCharacter(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
