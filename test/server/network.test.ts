@@ -135,11 +135,9 @@ describe('over the network', () => {
         400,
         { error: { message: 'Bad Request' } },
       ]);
-      assert.deepEqual(await answer(`GET /r/app/x HTTP/1.1\r\nHost: x\r\nX: ${'y'.repeat(20_000)}\r\n\r\n`), [
-        431,
-        { error: { message: 'Request Header Fields Too Large' } },
-      ]);
-      assert.deepEqual(await answer(`GET /version HTTP/1.1\r\nHost: x\r\nX: ${'y'.repeat(20_000)}\r\n\r\n`), [
+      // Over the limit a request's head comes in several reads: the shape is v2's then.
+      const huge = 'y'.repeat(1_100_000);
+      assert.deepEqual(await answer(`GET /version HTTP/1.1\r\nHost: x\r\nX: ${huge}\r\n\r\n`), [
         431,
         { message: 'Request Header Fields Too Large' },
       ]);
@@ -168,6 +166,25 @@ describe('over the network', () => {
         404,
         { message: 'Path not found: CONNECT example.com:443' },
       ]);
+    });
+
+    // Found by test/security/hostile-input.test.ts: a route path or trigger source that Fn serves
+    // could be stored, but its URL was over Node's 16 KiB for the request line and headers (431).
+    it("takes a request line and headers up to Fn's 1 MiB, and FN_MAX_REQUEST_HEADER_SIZE lowers it", async () => {
+      const long = 'n'.repeat(200_000);
+      const res = await request(`${base}/v2/apps?name=${long}`, { headers: { 'x-long': long } });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(await res.body.json(), { items: [] });
+      const small = await startTestServer({ maxRequestHeaderSize: 4096 });
+      try {
+        const refused = await rawExchange(
+          await listen(small),
+          `GET /version?q=${'q'.repeat(5000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+        );
+        assert.match(refused, /^HTTP\/1\.1 431 /);
+      } finally {
+        await small.close();
+      }
     });
 
     it('annotates with the Host the client used', async () => {
