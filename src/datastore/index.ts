@@ -26,7 +26,10 @@ export type {
 export { type DbTarget, parseDbUrl, type SqlHandle, sqlHandleOf };
 export { createDialect } from './sql/dialect.js';
 /** Whether a datastore error means the database is away for now (answer 503, retry later). */
-export { isUnavailable as isDatastoreUnavailable } from './sql/sql-errors.js';
+export {
+  isUnavailable as isDatastoreUnavailable,
+  isValueTooLarge as isDatastoreValueTooLarge,
+} from './sql/sql-errors.js';
 /** Kysely's values for the other SQL adapters: the one copy the datastore loads. */
 export { Kysely, sql } from 'kysely';
 export type { DialectKind } from './sql/schema.js';
