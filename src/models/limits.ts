@@ -16,5 +16,10 @@ export const MaxAnnotationKeyBytes = 128;
 export const MaxAnnotationKeys = 100;
 export const MinMilliCPUs = 100;
 export const MaxMilliCPUs = 1024000;
+/**
+ * A sync call's record keeps this much of its URL (the rest is cut): every datastore holds it,
+ * MySQL's TEXT included, whatever the request's (up to FN_MAX_REQUEST_HEADER_SIZE).
+ */
+export const MaxRecordedUrlBytes = 65_535;
 export const DefaultPerPage = 30;
 export const MaxPerPage = 100;

@@ -52,6 +52,15 @@ export function wellFormedJson(value: unknown): unknown {
   return value;
 }
 
+/** `s` cut to at most `maxBytes` of UTF-8, on a character boundary. */
+export function cutToBytes(s: string, maxBytes: number): string {
+  if (s.length * 3 <= maxBytes || Buffer.byteLength(s) <= maxBytes) return s;
+  let out = Buffer.from(s, 'utf8').subarray(0, maxBytes).toString('utf8');
+  // A character cut in two decodes as U+FFFD (3 bytes): drop it.
+  while (Buffer.byteLength(out) > maxBytes || out.endsWith('\uFFFD')) out = out.slice(0, -1);
+  return out;
+}
+
 /** True when `s` holds an ASCII control character, which Go's url.Parse refuses in a path. */
 export function hasControlCharacter(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
