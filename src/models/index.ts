@@ -14,7 +14,14 @@ export {
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId, idFloorAt } from './id.js';
-export { cutToBytes, hasControlCharacter, hasNul, jsonHasNul, wellFormedJson } from './text.js';
+export {
+  checkTextSize,
+  cutToBytes,
+  hasControlCharacter,
+  hasNul,
+  jsonHasNul,
+  wellFormedJson,
+} from './text.js';
 export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,

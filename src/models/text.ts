@@ -1,3 +1,6 @@
+import { fail } from './errors.js';
+import { MaxTextBytes } from './limits.js';
+
 /**
  * U+0000 is text no entity holds: PostgreSQL's `text` refuses it (it would fail the statement),
  * a process environment cannot carry it, a URL path cannot either. Bodies holding it do not
@@ -59,6 +62,12 @@ export function cutToBytes(s: string, maxBytes: number): string {
   // A character cut in two decodes as U+FFFD (3 bytes): drop it.
   while (Buffer.byteLength(out) > maxBytes || out.endsWith('\uFFFD')) out = out.slice(0, -1);
   return out;
+}
+
+/** Refuses free text over `MaxTextBytes` (413 Request content too large). */
+export function checkTextSize(s: string | undefined): void {
+  if (s === undefined || s.length * 3 <= MaxTextBytes) return;
+  if (Buffer.byteLength(s) > MaxTextBytes) fail('RequestContentTooBig');
 }
 
 /** True when `s` holds an ASCII control character, which Go's url.Parse refuses in a path. */
