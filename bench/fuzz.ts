@@ -18,6 +18,7 @@ import {
   PROPERTY_FAMILIES,
   propertyOf,
   snapshotOf,
+  writeThenReadProperty,
 } from '../test/security/api-properties.js';
 import { printTable } from './stats.js';
 
@@ -54,6 +55,7 @@ async function check<Ts>(name: string, property: fc.IAsyncPropertyWithHooks<Ts>,
 
 for (const { name, families } of PROPERTY_FAMILIES) await check(name, propertyOf(target, families), runs);
 await check('an edit, then a call through it', editThenCallProperty(target), Math.ceil(runs / 2));
+await check('a write, then a read of it', writeThenReadProperty(target), Math.ceil(runs / 2));
 await check('requests of every kind at once', concurrentProperty(target), Math.ceil(runs / 10));
 
 try {

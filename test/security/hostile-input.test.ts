@@ -12,6 +12,7 @@ import {
   PROPERTY_FAMILIES,
   propertyOf,
   snapshotOf,
+  writeThenReadProperty,
 } from './api-properties.js';
 
 /**
@@ -48,6 +49,10 @@ describe('hostile input on every route: an answer in time, 2xx or 4xx (or a func
 
   it('an edit with a hostile body, then a call through what was edited', async () => {
     await fc.assert(editThenCallProperty(target), { seed: SEED, numRuns: RUNS / 2 });
+  });
+
+  it('what a write answers is what a read gives back', async () => {
+    await fc.assert(writeThenReadProperty(target), { seed: SEED, numRuns: RUNS / 2 });
   });
 
   it('requests of every kind at once', async () => {
