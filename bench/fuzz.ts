@@ -10,12 +10,15 @@ import { type FreshDatabase, freshMysqlDatabase, freshPgDatabase } from '../test
 import { dockerAvailable, startTestFnode } from '../test/helpers/fnode.js';
 import {
   assertStillServing,
+  closesInTime,
+  concurrentProperty,
   createFixtures,
   editThenCallProperty,
   type FuzzTarget,
   PROPERTY_FAMILIES,
   propertyOf,
   snapshotOf,
+  writeThenReadProperty,
 } from '../test/security/api-properties.js';
 import { printTable } from './stats.js';
 
@@ -52,6 +55,8 @@ async function check<Ts>(name: string, property: fc.IAsyncPropertyWithHooks<Ts>,
 
 for (const { name, families } of PROPERTY_FAMILIES) await check(name, propertyOf(target, families), runs);
 await check('an edit, then a call through it', editThenCallProperty(target), Math.ceil(runs / 2));
+await check('a write, then a read of it', writeThenReadProperty(target), Math.ceil(runs / 2));
+await check('requests of every kind at once', concurrentProperty(target), Math.ceil(runs / 10));
 
 try {
   await assertStillServing(fnode.url, fixtures.keep, docker);
@@ -63,8 +68,16 @@ try {
   console.log(err);
 }
 
+try {
+  await closesInTime(() => fnode.stop());
+  rows.push(['closes in time', '', '', '', 'ok']);
+} catch (err) {
+  failures++;
+  rows.push(['closes in time', '', '', '', 'FAIL']);
+  console.log(err);
+}
+
 printTable(['property', 'runs', 'seconds', 'ms per run', 'result'], rows);
 console.log(`seed ${seed}: ${failures === 0 ? 'every property held' : `${failures} failed`}`);
-await fnode.stop();
 await db?.drop();
 process.exit(failures === 0 ? 0 : 1);

@@ -118,6 +118,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     logger,
     version,
     maxRequestSize: config.maxRequestSize,
+    maxRequestHeaderSize: config.maxRequestHeaderSize,
     ...(config.publicLbUrl ? { publicUrl: config.publicLbUrl } : {}),
     plugins: [
       { plugin: healthRoutes, options: { checks: [datastoreCheck(store), ...(plane?.readiness ?? [])] } },

@@ -17,6 +17,8 @@ export interface Config {
    * 0 = no limit.
    */
   readonly maxRequestSize: number;
+  /** The request line and headers of a request, in bytes (FN_MAX_REQUEST_HEADER_SIZE, Fn's 1 MiB). */
+  readonly maxRequestHeaderSize: number;
   readonly dataDir: string;
   /**
    * Call records, their logs and stored responses are removed this long after the call was
@@ -191,6 +193,8 @@ function tlsFiles(env: Env): Config['tls'] {
   }
   return { certFile, keyFile };
 }
+/** Fn's FN_MAX_REQUEST_HEADER_SIZE default: 1 MiB (Node's own is 16 KiB). */
+export const DEFAULT_MAX_REQUEST_HEADER_SIZE = 1024 * 1024;
 
 /** Memory the agent may hand out: 90 % of the machine's memory, capped by FN_MAX_TOTAL_MEMORY_BYTES. */
 function defaultMemory(): number {
@@ -212,6 +216,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel: read(env, 'FN_LOG_LEVEL') ?? 'info',
     publicLbUrl: read(env, 'FN_PUBLIC_LB_URL')?.replace(/\/+$/, ''),
     maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', DEFAULT_MAX_BODY_BYTES),
+    maxRequestHeaderSize: int(env, 'FN_MAX_REQUEST_HEADER_SIZE', DEFAULT_MAX_REQUEST_HEADER_SIZE, 1024),
     dataDir,
     callRetentionSecs: int(env, 'FNODE_CALL_RETENTION_SECS', 7 * 86_400),
     shutdownGraceSecs: int(env, 'FNODE_SHUTDOWN_GRACE_SECS', 30),

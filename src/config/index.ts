@@ -4,5 +4,6 @@ export {
   type AsyncConfig,
   type TelemetryConfig,
   ConfigError,
+  DEFAULT_MAX_REQUEST_HEADER_SIZE,
   loadConfig,
 } from './config.js';

@@ -26,7 +26,10 @@ export type {
 } from './datastore.js';
 export { type SqlHandle, sqlHandleOf };
 /** Whether a datastore error means the database is away for now (answer 503, retry later). */
-export { isUnavailable as isDatastoreUnavailable } from './sql/sql-errors.js';
+export {
+  isUnavailable as isDatastoreUnavailable,
+  isValueTooLarge as isDatastoreValueTooLarge,
+} from './sql/sql-errors.js';
 
 /**
  * Opens the datastore named by an `FN_DB_URL` (`sqlite3:///abs/fn.db`, `postgres://…`, `pgx://…`,

@@ -102,12 +102,45 @@ export class CallRecorder {
       await write(batch);
       this.backoffMs = 0;
     } catch (err) {
+      const transient = this.opts.isTransient?.(err) === true;
+      // One item the database refuses (a value too large for a column, say) must not cost the
+      // rest of its batch: each is written on its own then, and only the refused ones are lost.
+      if (!transient && batch.length > 1 && (await this.oneByOne(batch, idOf, write, requeue))) return;
       this.opts.onError?.(err, batch.map(idOf));
-      if (!this.opts.isTransient?.(err) || this.calls.length + this.logs.length >= this.maxHeld) return;
-      requeue(batch);
-      this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(FIRST_BACKOFF_MS, this.backoffMs * 2));
-      this.schedule(this.backoffMs);
+      if (!transient || this.calls.length + this.logs.length >= this.maxHeld) return;
+      this.retryLater(() => requeue(batch));
     }
+  }
+
+  /**
+   * Writes each item of a refused batch on its own: those refused again are reported (or, if the
+   * store went away meanwhile, written again later). False when every item was refused for good
+   * (the store refuses them all: one report for the batch, from the caller).
+   */
+  private async oneByOne<T>(
+    batch: T[],
+    idOf: (item: T) => string,
+    write: (batch: T[]) => Promise<void>,
+    requeue: (batch: T[]) => void,
+  ): Promise<boolean> {
+    const refused: { item: T; err: unknown }[] = [];
+    const away: T[] = [];
+    for (const item of batch) {
+      await write([item]).catch((err: unknown) => {
+        if (this.opts.isTransient?.(err)) away.push(item);
+        else refused.push({ item, err });
+      });
+    }
+    if (refused.length === batch.length) return false;
+    for (const { item, err } of refused) this.opts.onError?.(err, [idOf(item)]);
+    if (away.length > 0) this.retryLater(() => requeue(away));
+    return true;
+  }
+
+  private retryLater(requeue: () => void): void {
+    requeue();
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(FIRST_BACKOFF_MS, this.backoffMs * 2));
+    this.schedule(this.backoffMs);
   }
 
   private schedule(delayMs: number): void {

@@ -5,7 +5,17 @@ import {
   type FunctionSpec,
   LogBuffer,
 } from '../agent/index.js';
-import { ApiError, type App, type Call, callError, Errors, formatTime, newId } from '../models/index.js';
+import {
+  ApiError,
+  type App,
+  type Call,
+  callError,
+  cutToBytes,
+  Errors,
+  formatTime,
+  Limits,
+  newId,
+} from '../models/index.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { HeaderMap } from './headers.js';
 
@@ -57,7 +67,7 @@ export function newSyncCall(
     idle_timeout: target.idle_timeout,
     type: 'sync',
     method,
-    url,
+    url: cutToBytes(url, Limits.MaxRecordedUrlBytes),
     created_at: formatTime(created),
   };
   if (target.path !== undefined) call.path = target.path;

@@ -1,3 +1,4 @@
+import { checkTextSize } from './text.js';
 import {
   type Annotations,
   type Config,
@@ -57,6 +58,7 @@ function isSchemelessPath(raw: string): boolean {
  */
 export function validateSyslogUrl(value: string | undefined): void {
   if (!value) return;
+  checkTextSize(value);
   for (const part of value.split(',')) {
     const raw = part.trim();
     let scheme: string;

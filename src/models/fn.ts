@@ -1,3 +1,4 @@
+import { checkTextSize } from './text.js';
 import {
   type Annotations,
   type Config,
@@ -64,6 +65,7 @@ export function validateFn(
   validateFnName(fn.name);
   if (!fn.app_id) fail('FnsMissingAppID');
   if (!fn.image) fail('FnsMissingImage');
+  checkTextSize(fn.image);
   if (!Number.isInteger(fn.timeout) || fn.timeout <= 0 || fn.timeout > MaxFnTimeoutSecs)
     fail('FnsInvalidTimeout');
   if (!Number.isInteger(fn.idle_timeout) || fn.idle_timeout <= 0 || fn.idle_timeout > MaxIdleTimeoutSecs) {

@@ -16,7 +16,14 @@ export {
 } from './errors.js';
 export * as Limits from './limits.js';
 export { IdGenerator, newId, isValidId, idFloorAt, useIdPort } from './id.js';
-export { hasControlCharacter, hasNul, jsonHasNul } from './text.js';
+export {
+  checkTextSize,
+  cutToBytes,
+  hasControlCharacter,
+  hasNul,
+  jsonHasNul,
+  wellFormedJson,
+} from './text.js';
 export { formatTime, formatTimeSeconds, now, ZERO_TIME } from './time.js';
 export {
   type Annotations,

@@ -16,5 +16,16 @@ export const MaxAnnotationKeyBytes = 128;
 export const MaxAnnotationKeys = 100;
 export const MinMilliCPUs = 100;
 export const MaxMilliCPUs = 1024000;
+/**
+ * Free text stored as it is (an image, a syslog URL, a trigger source, a route path) is at most
+ * this long in UTF-8, on every datastore: MySQL's TEXT holds no more, and would cut trailing
+ * spaces beyond it without a word. More is 413 Request content too large.
+ */
+export const MaxTextBytes = 65_535;
+/**
+ * A sync call's record keeps this much of its URL (the rest is cut): every datastore holds it,
+ * MySQL's TEXT included, whatever the request's (up to FN_MAX_REQUEST_HEADER_SIZE).
+ */
+export const MaxRecordedUrlBytes = 65_535;
 export const DefaultPerPage = 30;
 export const MaxPerPage = 100;

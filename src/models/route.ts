@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { type Annotations, type Config, validateAnnotations } from './annotations.js';
 import { fail } from './errors.js';
 import { validatePublicAnnotation } from './fnode-annotations.js';
-import { hasControlCharacter } from './text.js';
+import { checkTextSize, hasControlCharacter } from './text.js';
 import {
   DefaultIdleTimeoutSecs,
   DefaultMemoryMB,
@@ -76,6 +76,7 @@ export function validateRoutePath(path: string | undefined): void {
   if (!path) fail('RoutesMissingPath');
   if (path.includes(':')) fail('FoundDynamicURL');
   if (!path.startsWith('/')) fail('RoutesInvalidPath');
+  checkTextSize(path);
   // Go's url.Parse refuses control characters (U+0000 included): Fn answers Path malformed.
   if (hasControlCharacter(path)) fail('PathMalformed');
   try {
@@ -88,6 +89,7 @@ export function validateRoutePath(path: string | undefined): void {
 export function validateRoute(r: Route): void {
   validateRoutePath(r.path);
   if (!r.image) fail('RoutesMissingImage');
+  checkTextSize(r.image);
   if (!(RouteTypes as readonly string[]).includes(r.type)) fail('RoutesInvalidType');
   if (!(RouteFormats as readonly string[]).includes(r.format)) fail('RoutesInvalidFormat');
   const maxTimeout = r.type === 'async' ? MaxAsyncTimeoutSecs : MaxSyncTimeoutSecs;

@@ -1,3 +1,4 @@
+import { checkTextSize } from './text.js';
 import { type Annotations, jsonEqual, mergeAnnotations, validateAnnotations } from './annotations.js';
 import { isValidResourceName } from './app.js';
 import { fail } from './errors.js';
@@ -30,6 +31,7 @@ export function validateTrigger(
   if (!(TriggerTypes as readonly string[]).includes(t.type)) fail('TriggerTypeUnknown');
   if (!t.source) fail('TriggerMissingSource');
   if (!t.source.startsWith('/')) fail('TriggerMissingSourcePrefix');
+  checkTextSize(t.source);
   validateAnnotations(t.annotations);
   validatePublicAnnotation(t.annotations);
 }

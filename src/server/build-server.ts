@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import { type AuthOptions, installAuth, type TokensService } from '../auth/index.js';
 import type { Datastore } from '../datastore/index.js';
+import { DEFAULT_MAX_REQUEST_HEADER_SIZE } from '../config/index.js';
 import { Errors } from '../models/index.js';
 import { clientErrorHandler } from './client-errors.js';
 import { compileOnFirstUse } from './compile-on-first-use.js';
@@ -39,6 +40,11 @@ export interface ServerOptions {
   /** FN_MAX_REQUEST_SIZE in bytes, enforced on every route; 0 or absent means no limit. */
   maxRequestSize?: number;
   /**
+   * FN_MAX_REQUEST_HEADER_SIZE: the request line and headers, in bytes (default Fn's 1 MiB; Node's
+   * own 16 KiB would refuse the URLs of long trigger sources and route paths that Fn serves).
+   */
+  maxRequestHeaderSize?: number;
+  /**
    * More route families (invoke, calls, metrics...), registered after the built-in ones. The
    * root scope keeps Fastify's default body parsers; the v2 control plane has its own.
    */
@@ -60,6 +66,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logController: new RequestLogController(),
     clientErrorHandler,
     bodyLimit: bodyLimitFor(maxRequestSize),
+    http: { maxHeaderSize: opts.maxRequestHeaderSize ?? DEFAULT_MAX_REQUEST_HEADER_SIZE },
     routerOptions: {
       // Over-long ids must reach the handlers, which answer the entity's 404.
       maxParamLength: 4096,

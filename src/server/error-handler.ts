@@ -1,4 +1,4 @@
-import { isDatastoreUnavailable } from '../datastore/index.js';
+import { isDatastoreUnavailable, isDatastoreValueTooLarge } from '../datastore/index.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, Errors, errRequestTooLarge, isApiError } from '../models/index.js';
 
@@ -11,6 +11,8 @@ const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
 export function toApiError(err: unknown, req: FastifyRequest, maxRequestSize: number): ApiError | undefined {
   if (isApiError(err)) return err;
   if (isDatastoreUnavailable(err)) return Errors.DatastoreUnavailable;
+  // A value the database cannot hold (a MySQL TEXT column's 64 KiB, say): the client's to shrink.
+  if (isDatastoreValueTooLarge(err)) return Errors.RequestContentTooBig;
   if (!isError(err)) return undefined;
   // Fn answers every undecodable body (bad syntax, empty, a wrong type) with `Invalid JSON`.
   if (err.validation) return Errors.InvalidJSON;

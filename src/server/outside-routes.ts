@@ -23,11 +23,18 @@ export function answerOutsideRoutes(app: FastifyInstance): void {
     res.end(body);
   });
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    // Node reads no body for a CONNECT (what follows its head is the tunnel's): none to wait for.
+    delete req.headers['content-length'];
+    delete req.headers['transfer-encoding'];
+    req.push(null);
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
-    // A net.Socket, which Node types as a Duplex for this event.
+    // A net.Socket, which Node types as a Duplex for this event. Node no longer tracks it as an
+    // HTTP connection: closed after the answer, it cannot hold the server's close.
     res.assignSocket(socket as Socket);
-    res.on('finish', () => socket.end());
+    res.on('finish', () => socket.end(() => socket.destroy()));
+    socket.on('end', () => socket.destroy());
+    socket.on('error', () => socket.destroy());
     server.emit('request', req, res);
   });
 }

@@ -18,6 +18,11 @@ describe('configuration from the environment', () => {
     assert.equal(loadConfig({ FNODE_EXACT_CALL_LOGS: 'FALSE' }, '/srv').agent.exactCallLogs, false);
   });
 
+  it("reads FN_MAX_REQUEST_HEADER_SIZE, Fn's 1 MiB by default", () => {
+    assert.equal(loadConfig({}, '/srv').maxRequestHeaderSize, 1024 * 1024);
+    assert.equal(loadConfig({ FN_MAX_REQUEST_HEADER_SIZE: '65536' }, '/srv').maxRequestHeaderSize, 65536);
+  });
+
   it('refuses a value that is not a boolean or below a minimum, naming the variable', () => {
     assert.throws(
       () => loadConfig({ FNODE_EXACT_CALL_LOGS: 'maybe' }, '/srv'),

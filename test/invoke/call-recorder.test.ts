@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDatastore, type Datastore } from '../../src/datastore/index.js';
 import { CallRecorder } from '../../src/invoke/call-recorder.js';
+import { newSyncCall } from '../../src/invoke/recorded-run.js';
 import { type Call, newId } from '../../src/models/index.js';
+import { describeEachDialect } from '../datastore/dialects.js';
 
 function call(fnId: string): Call {
   return {
@@ -88,6 +90,29 @@ describe('CallRecorder on a real SQLite datastore', () => {
     assert.deepEqual(batches, [1, 2]);
   });
 
+  // Found by test/security/ on MariaDB: one call whose URL was over a TEXT column's 64 KiB made
+  // the database refuse the whole batch, and every call recorded with it was lost.
+  it('loses only the record the store refuses, not the rest of its batch', async () => {
+    const [a, poison, c] = [call('F5'), call('F5'), call('F5')];
+    const failed: string[][] = [];
+    const recorder = new CallRecorder({
+      store: {
+        insertLogs: (logs) => ds.insertLogs(logs),
+        insertCalls: async (calls) => {
+          if (calls.some((x) => x.id === poison.id)) throw new Error('Data too long for column url');
+          await ds.insertCalls(calls);
+        },
+      },
+      onError: (_err, ids) => failed.push(ids),
+    });
+    for (const x of [a, poison, c]) recorder.record(x, `${x.id}\n`);
+    await recorder.flush();
+    assert.deepEqual(failed, [[poison.id]]);
+    assert.equal((await ds.getCallById(a.id)).id, a.id);
+    assert.equal((await ds.getCallById(c.id)).id, c.id);
+    await assert.rejects(ds.getCallById(poison.id), /Call not found/);
+  });
+
   it('keeps the records when the log store fails, and reports the ids it could not write', async () => {
     const failed: string[][] = [];
     const recorder = new CallRecorder({
@@ -110,5 +135,28 @@ describe('CallRecorder on a real SQLite datastore', () => {
     assert.equal((await ds.getCallById(a.id)).id, a.id);
     assert.equal((await ds.getCallById(b.id)).id, b.id);
     assert.equal((await ds.getCallById(c.id)).id, c.id);
+  });
+});
+
+describeEachDialect("a sync call's record", (ctx) => {
+  it('keeps the first 64 KiB of a longer URL, so that every datastore holds it', async () => {
+    const app = { id: 'APP', name: 'app', created_at: '', updated_at: '' };
+    const target = {
+      fn_id: 'FN',
+      trigger_id: '',
+      image: 'img',
+      format: 'http-stream',
+      memory: 128,
+      timeout: 30,
+      idle_timeout: 30,
+    };
+    const url = `http://x/t/app/t?q=${'é'.repeat(40_000)}`;
+    const c = { ...newSyncCall(app, target, 'GET', url, Date.now()), status: 'success' as const };
+    assert.ok(url.startsWith(c.url ?? '') && Buffer.byteLength(c.url ?? '') <= 65_535);
+    assert.ok(Buffer.byteLength(c.url ?? '') > 65_530);
+    const recorder = new CallRecorder({ store: ctx.ds });
+    recorder.record(c);
+    await recorder.flush();
+    assert.equal((await ctx.ds.getCallById(c.id)).url, c.url);
   });
 });

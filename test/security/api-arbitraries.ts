@@ -233,19 +233,11 @@ function without(o: Record<string, unknown>, ...keys: string[]): Record<string, 
   return out;
 }
 
-/**
- * Two requests: an edit of a `play` entity with a body that passes the first checks (hostile
- * config, annotations, route headers, images), then a call through what was edited. What one
- * request stores must not break the answer to the next.
- */
-export function editThenCallOf(
-  fx: Fixtures,
-  authorization = defaultAuthorization,
-): fc.Arbitrary<FuzzRequest[]> {
-  const p = fx.play;
-  const b = validBodies(fx);
-  const json = (v: unknown) => text(serialize(v));
-  const request = (family: Family, method: string, target: string, body: Uint8Array) =>
+const json = (v: unknown) => text(serialize(v));
+
+/** A JSON request with a body (made by `serialize`), under each Authorization of the dimension. */
+function jsonRequest(authorization: fc.Arbitrary<string | undefined>) {
+  return (family: Family, method: string, target: string, body: Uint8Array) =>
     authorization.map(
       (auth): FuzzRequest => ({
         family,
@@ -257,6 +249,20 @@ export function editThenCallOf(
         chunked: false,
       }),
     );
+}
+
+/**
+ * Two requests: an edit of a `play` entity with a body that passes the first checks (hostile
+ * config, annotations, route headers, images), then a call through what was edited. What one
+ * request stores must not break the answer to the next.
+ */
+export function editThenCallOf(
+  fx: Fixtures,
+  authorization = defaultAuthorization,
+): fc.Arbitrary<FuzzRequest[]> {
+  const p = fx.play;
+  const b = validBodies(fx);
+  const request = jsonRequest(authorization);
   const edit = fc.oneof(
     b.app.chain((a) => request('v2', 'PUT', `/v2/apps/${p.appId}`, json(without(a, 'name')))),
     b.fn.chain((f) => request('v2', 'PUT', `/v2/fns/${p.fnId}`, json(without(f, 'name', 'app_id')))),
@@ -289,4 +295,58 @@ export function editThenCallOf(
     chunked: fc.boolean(),
   });
   return fc.tuple(edit, call).map(([e, c]) => [printable(e), printable(c)]);
+}
+
+/** A write whose answer, when 200, a read of `readPath(answer)` must give back as it is. */
+export interface WriteThenRead {
+  write: FuzzRequest;
+  /** The entity in the write's answer (v1 wraps it). */
+  entityOf: (answer: Record<string, unknown>) => unknown;
+  readPath: (entity: Record<string, unknown>) => string;
+}
+
+/**
+ * Creates and updates with bodies that mostly pass (hostile text in names, config, annotations,
+ * images, route headers): what a write answers is what is stored.
+ */
+export function writeThenReadOf(
+  fx: Fixtures,
+  authorization = defaultAuthorization,
+): fc.Arbitrary<WriteThenRead> {
+  const { keep, play } = fx;
+  const b = validBodies(fx);
+  const request = jsonRequest(authorization);
+  const v2 = (kind: string) => ({
+    entityOf: (answer: Record<string, unknown>) => answer,
+    readPath: (e: Record<string, unknown>) => `/v2/${kind}/${String(e['id'])}`,
+  });
+  const route = {
+    entityOf: (answer: Record<string, unknown>) => answer['route'],
+    readPath: (e: Record<string, unknown>) =>
+      `/v1/apps/${play.appName}/routes${String(e['path'])
+        .split('/')
+        .map((seg) => encodeURIComponent(seg))
+        .join('/')}`,
+  };
+  const write = fc.oneof(
+    b.app.chain((a) => request('v2', 'POST', '/v2/apps', json(a))).map((w) => ({ write: w, ...v2('apps') })),
+    b.fn
+      .chain((f) => request('v2', 'POST', '/v2/fns', json({ ...f, app_id: keep.appId })))
+      .map((w) => ({ write: w, ...v2('fns') })),
+    b.trigger
+      .chain((t) =>
+        request('v2', 'POST', '/v2/triggers', json({ ...t, app_id: keep.appId, fn_id: keep.fnId })),
+      )
+      .map((w) => ({ write: w, ...v2('triggers') })),
+    b.app
+      .chain((a) => request('v2', 'PUT', `/v2/apps/${play.appId}`, json(without(a, 'name'))))
+      .map((w) => ({ write: w, ...v2('apps') })),
+    b.fn
+      .chain((f) => request('v2', 'PUT', `/v2/fns/${play.fnId}`, json(without(f, 'name', 'app_id'))))
+      .map((w) => ({ write: w, ...v2('fns') })),
+    b.route
+      .chain((r) => request('v1', 'POST', `/v1/apps/${play.appName}/routes`, json({ route: r })))
+      .map((w) => ({ write: w, ...route })),
+  );
+  return write.map((w) => ({ ...w, write: printable(w.write) }));
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { eventually, http } from '../helpers/fnode.js';
 import {
   describeRequest,
+  type WriteThenRead as WriteThenReadCase,
   type EntityIds,
   editThenCallOf,
   type Family,
@@ -11,6 +12,7 @@ import {
   type FuzzRequest,
   requestOf,
   wireHeaders,
+  writeThenReadOf,
 } from './api-arbitraries.js';
 import { MISSING_IMAGE } from './fuzz-basics.js';
 import { NoAnswerError, type RawResponse, sendRaw } from './raw-http.js';
@@ -186,7 +188,12 @@ export function problemsOf(req: FuzzRequest, res: RawResponse): string[] {
     } catch {
       problems.push(`error body is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
     }
-    if (body !== undefined && !hasErrorShape(body, errorShapeOf(path))) {
+    // Headers over the limit come in several reads, and Node's parser keeps no request line to
+    // tell the path by: either shape will do for a 431.
+    const shapeOk =
+      hasErrorShape(body, errorShapeOf(path)) ||
+      (status === 431 && (hasErrorShape(body, 'v1') || hasErrorShape(body, 'v2')));
+    if (body !== undefined && !shapeOk) {
       problems.push(`error body is not Fn's ${errorShapeOf(path)} shape: ${text.slice(0, 200)}`);
     }
   }
@@ -244,9 +251,78 @@ export function propertyOf(
   });
 }
 
+/** Requests of every family sent at once, in batches: answers must not depend on being alone. */
+export function concurrentProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[FuzzRequest[]]> {
+  const families = PROPERTY_FAMILIES.flatMap((p) => p.families);
+  const batch = fc.array(requestOf(target.fixtures, families, target.authorization), {
+    minLength: 4,
+    maxLength: 12,
+  });
+  return fc.asyncProperty(batch, async (requests) => {
+    await Promise.all(requests.map((req) => exchange(target, req)));
+  });
+}
+
+/** The bound on a close once the run is over: more means a request or connection was left hanging. */
+export const CLOSE_TIMEOUT_MS = 15_000;
+
+/** Resolves once `close` has, or rejects after CLOSE_TIMEOUT_MS. */
+export async function closesInTime(close: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the server did not close within ${CLOSE_TIMEOUT_MS} ms: something hangs`)),
+      CLOSE_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([close(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The property over an edit of a `play` entity followed by a call through it. */
 export function editThenCallProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[FuzzRequest[]]> {
   return fc.asyncProperty(editThenCallOf(target.fixtures, target.authorization), async (requests) => {
     for (const req of requests) await exchange(target, req);
+  });
+}
+
+/** Annotations computed at read time: a PUT answers without them (as Fn's does), a read with. */
+const READ_TIME_ANNOTATIONS = ['fnproject.io/fn/invokeEndpoint', 'fnproject.io/trigger/httpEndpoint'];
+
+function withoutReadTime(entity: unknown): unknown {
+  if (!isObject(entity) || !isObject(entity['annotations'])) return entity;
+  const annotations = { ...entity['annotations'] };
+  for (const k of READ_TIME_ANNOTATIONS) delete annotations[k];
+  const out: Record<string, unknown> = { ...entity, annotations };
+  if (Object.keys(annotations).length === 0) delete out['annotations'];
+  return out;
+}
+
+/** The property that what a successful write answers is what a read gives back. */
+export function writeThenReadProperty(target: FuzzTarget): fc.IAsyncPropertyWithHooks<[WriteThenReadCase]> {
+  return fc.asyncProperty(writeThenReadOf(target.fixtures, target.authorization), async (c) => {
+    const written = await exchange(target, c.write);
+    if (written.status !== 200) return;
+    const entity = c.entityOf(JSON.parse(written.body.toString('utf8')) as Record<string, unknown>);
+    assert.ok(isObject(entity), `no entity in the answer to ${describeRequest(c.write)}`);
+    const read = await exchange(target, {
+      family: c.write.family,
+      method: 'GET',
+      target: c.readPath(entity),
+      headers: [],
+      authorization: c.write.authorization,
+      body: undefined,
+      chunked: false,
+    });
+    assert.equal(
+      read.status,
+      200,
+      `read back after ${describeRequest(c.write)}: ${read.body.toString('utf8')}`,
+    );
+    const stored = c.entityOf(JSON.parse(read.body.toString('utf8')) as Record<string, unknown>);
+    assert.deepEqual(withoutReadTime(stored), withoutReadTime(entity), describeRequest(c.write));
   });
 }

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { long, odd } from './fuzz-basics.js';
 
+/** More than FN_MAX_REQUEST_HEADER_SIZE's default (1 MiB): a 431. */
+const OVER_HEADER_LIMIT = 'h'.repeat(1_100_000);
+
 /**
- * Header values as they may travel: printable ASCII and Latin-1, long at times, rarely over the
- * 16 KiB that Node's parser takes for all the headers (a 431).
+ * Header values as they may travel: printable ASCII and Latin-1, long at times (over Node's own
+ * 16 KiB limit), rarely over FN_MAX_REQUEST_HEADER_SIZE (a 431).
  */
 const headerText = fc.oneof(
   odd(
@@ -26,7 +29,13 @@ const headerText = fc.oneof(
   ),
   odd(
     1,
-    long(16_000, 40_000).map((s) => s.replace(/[^\x20-\x7e]/g, 'x')),
+    fc.oneof(
+      odd(
+        4,
+        long(16_000, 40_000).map((s) => s.replace(/[^\x20-\x7e]/g, 'x')),
+      ),
+      odd(1, fc.constant(OVER_HEADER_LIMIT)),
+    ),
   ),
 );
 

@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { dockerAvailable, startTestFnode, type TestFnode } from '../helpers/fnode.js';
 import {
   assertStillServing,
+  closesInTime,
+  concurrentProperty,
   createFixtures,
   editThenCallProperty,
   type FuzzTarget,
@@ -11,6 +13,7 @@ import {
   propertyOf,
   snapshotOf,
   useAdminToken,
+  writeThenReadProperty,
 } from './api-properties.js';
 import { authorizationArb } from './api-arbitraries.js';
 
@@ -36,7 +39,8 @@ describe('hostile input on every route: an answer in time, 2xx or 4xx (or a func
     before_ = await snapshotOf(fnode.url, fixtures.keep);
   });
   after(async () => {
-    await fnode?.stop();
+    // Closed by the last test; again here (at once then) in case it did not run.
+    await closesInTime(() => fnode?.stop() ?? Promise.resolve()).catch(() => {});
   });
 
   for (const { name, families } of PROPERTY_FAMILIES) {
@@ -49,9 +53,21 @@ describe('hostile input on every route: an answer in time, 2xx or 4xx (or a func
     await fc.assert(editThenCallProperty(target), { seed: SEED, numRuns: RUNS / 2 });
   });
 
+  it('what a write answers is what a read gives back', async () => {
+    await fc.assert(writeThenReadProperty(target), { seed: SEED, numRuns: RUNS / 2 });
+  });
+
+  it('requests of every kind at once', async () => {
+    await fc.assert(concurrentProperty(target), { seed: SEED, numRuns: RUNS / 10 });
+  });
+
   it('keeps serving and storing afterwards, and what was made before is intact', async () => {
     await assertStillServing(fnode.url, target.fixtures.keep, docker);
     assert.deepEqual(await snapshotOf(fnode.url, target.fixtures.keep), before_);
+  });
+
+  it('closes in time afterwards: no request or connection left hanging', async () => {
+    await closesInTime(() => fnode.stop());
   });
 });
 

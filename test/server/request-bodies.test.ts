@@ -55,6 +55,19 @@ describe('v2 request bodies', () => {
     assert.equal(literal.body.image, 'a\\u0000b');
   });
 
+  // Found by test/security/hostile-input.test.ts: the write answered the unpaired surrogate that
+  // JSON.parse kept, the datastore stored something else (three U+FFFD on SQLite), and a cached
+  // fn's image made the Docker client throw.
+  it("decode an unpaired surrogate escape as U+FFFD, as Go's decoder does; pairs stay", async () => {
+    const name = unique('app');
+    const raw = `{"name":"${name}","config":{"A":"x\\ud800y","\\udc00k":"v","P":"\\ud83c\\udf89"}}`;
+    const res = await send(s.app, 'POST', '/v2/apps', raw, { 'content-type': 'application/json' });
+    assert.equal(res.status, 200, res.raw);
+    const config = { A: 'x\uFFFDy', '\uFFFDk': 'v', P: '🎉' };
+    assert.deepEqual(res.body.config, config);
+    assert.deepEqual((await send(s.app, 'GET', `/v2/apps/${res.body.id}`)).body.config, config);
+  });
+
   it('answer Invalid JSON when malformed or empty', async () => {
     for (const raw of ['{"name":', 'nope', '', '{"name":"a"}}']) {
       const res = await send(s.app, 'POST', '/v2/apps', raw, { 'content-type': 'application/json' });

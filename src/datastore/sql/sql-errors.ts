@@ -88,6 +88,16 @@ export function isUnavailable(err: unknown): boolean {
   return Array.isArray(inner) && inner.length > 0 && inner.every((e) => isUnavailable(e));
 }
 
+/**
+ * A value over what the database holds: MySQL/MariaDB's 64 KiB TEXT and 16 MiB MEDIUMTEXT
+ * columns (`ER_DATA_TOO_LONG`) or its packet size (`ER_NET_PACKET_TOO_LARGE`), PostgreSQL's
+ * `22001` and `54000`. The request's content is too large for this datastore, not fnode's fault.
+ */
+export function isValueTooLarge(err: unknown): boolean {
+  const c = code(err);
+  return c === 'ER_DATA_TOO_LONG' || c === 'ER_NET_PACKET_TOO_LARGE' || c === '22001' || c === '54000';
+}
+
 /** Which of the named unique keys a violation hit, if it is one of them. */
 export function violatedKey(err: unknown): UniqueKeyName | undefined {
   if (!isUniqueViolation(err)) return undefined;

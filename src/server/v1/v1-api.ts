@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Datastore } from '../../datastore/index.js';
-import { decodable } from '../json-bodies.js';
+import { asGoDecodes, decodable } from '../json-bodies.js';
 import { V1SharedSchemas } from '../schemas/v1-schemas.js';
 import { v1AppsRoutes } from './v1-apps-routes.js';
 import { v1CallsRoutes } from './v1-calls-routes.js';
@@ -29,7 +29,9 @@ function readJsonBodies(scope: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(req, text, (err, value) => done(null, err || !decodable(text, value) ? UNDECODABLE : value));
+    parseJson(req, text, (err, value) =>
+      done(null, err || !decodable(text, value) ? UNDECODABLE : asGoDecodes(text, value)),
+    );
   });
 }
 
