@@ -56,7 +56,12 @@ describeEachDialect('free text over 64 KiB', (ctx) => {
       name: uniq('app'),
       config: { K: 'v'.repeat(17 * 1024 * 1024) },
     });
-    assert.ok(res.status === 200 || res.status === 413, `${res.status} ${res.raw.slice(0, 200)}`);
-    if (ctx.dialect === 'mariadb') assert.equal(res.status, 413);
+    assert.ok(
+      res.status === 200 || res.status === 413 || res.status === 503,
+      `${res.status} ${res.raw.slice(0, 200)}`,
+    );
+    // MariaDB either answers ER_NET_PACKET_TOO_LARGE (413) or drops the connection mid-packet,
+    // which reads as the database going away (503, Retry-After): never a 500, never stored.
+    if (ctx.dialect === 'mariadb') assert.ok(res.status === 413 || res.status === 503, `${res.status}`);
   });
 });

@@ -157,7 +157,8 @@ export class DockerDriver implements Driver {
         if (early.push(line) > EARLY_LINES) early.shift();
       });
       void created.stopped.then(async (code) => {
-        await Promise.race([created.exited, new Promise((r) => setTimeout(r, 500).unref())]);
+        // Its last lines may still be on their way through Docker's attach stream: wait for its end.
+        await created.drainLogs(2000);
         const last = early.length > 0 ? `: ${early[early.length - 1]}` : '';
         wait.fail(startError(`container exit code ${code}${last}`, early));
       });
