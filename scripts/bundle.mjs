@@ -54,7 +54,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   // CommonJS packages inside an ES module bundle call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __fnodeRequire } from 'node:module'; const require = __fnodeRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __fnodeRequire } from 'node:module'; const require = __fnodeRequire(import.meta.url);",
+  },
 });
 // What went into the bundle, for the test that checks optional packages stay out of it.
 writeFileSync(`${root}/dist/bin/meta.json`, JSON.stringify(result.metafile));
