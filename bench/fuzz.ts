@@ -50,7 +50,7 @@ async function check<Ts>(name: string, property: fc.IAsyncPropertyWithHooks<Ts>,
   rows.push([name, String(details.numRuns), secs, perRun, details.failed ? 'FAIL' : 'ok']);
   if (!details.failed) return;
   failures++;
-  console.log(`\n${name}:\n${fc.defaultReportMessage(details)}\n`);
+  console.log(`\n${name}:\n${fc.defaultReportMessage(details)}\n${String(details.errorInstance)}\n`);
 }
 
 for (const { name, families } of PROPERTY_FAMILIES) await check(name, propertyOf(target, families), runs);

@@ -157,10 +157,27 @@ export function errorShapeOf(path: string): 'v1' | 'v2' {
   return /^\/(v1|r)(\/|$)/.test(path) ? 'v1' : 'v2';
 }
 
-/** A 5xx that is not fnode's fault: a function's outcome, a busy node, or readiness. */
-function documented5xx(req: FuzzRequest, path: string, status: number): boolean {
+/** Fn's and fnode's documented 503s, on any route: the database is away for now (restarting, say). */
+const DOCUMENTED_503 = new Set([
+  'Datastore is unavailable: try again shortly',
+  'Server is shutting down: retry on another node or after its restart',
+]);
+
+/** A 5xx that is not fnode's fault: a function's outcome, a busy node, readiness, a database away. */
+function documented5xx(req: FuzzRequest, path: string, status: number, text: string): boolean {
   if (req.family === 'invoke' && (status === 502 || status === 503 || status === 504)) return true;
-  return path === '/health/ready' && status === 503;
+  if (path === '/health/ready' && status === 503) return true;
+  return status === 503 && DOCUMENTED_503.has(messageOf(text) ?? '');
+}
+
+function messageOf(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: { message?: unknown } };
+    const m = body.message ?? body.error?.message;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const STACK_FRAME = /\n\s+at \S.*:\d+:\d+\)?/;
@@ -171,7 +188,7 @@ export function problemsOf(req: FuzzRequest, res: RawResponse): string[] {
   const path = req.target.split('?', 1)[0] ?? '';
   const { status } = res;
   const text = res.body.toString('utf8');
-  if (status >= 500 && !documented5xx(req, path, status)) problems.push(`answered ${status}`);
+  if (status >= 500 && !documented5xx(req, path, status, text)) problems.push(`answered ${status}`);
   if (status < 200 || (status >= 300 && status < 400)) problems.push(`answered ${status}`);
   if (STACK_FRAME.test(text)) problems.push('the body holds a stack trace');
   const type = res.headers['content-type']?.[0] ?? '';

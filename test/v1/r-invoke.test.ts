@@ -228,6 +228,7 @@ describe('/r/{app}/{path} with route headers that cannot be sent as they are', (
       format: 'http-stream',
       headers: {
         'x y': ['v'],
+        'X-Ctl': ['a\u0001b'],
         'X-Lines': ['a\r\nInjected: 1'],
         'X-Utf': ['🎉'],
         'X-Latin': ['é'],
@@ -241,6 +242,7 @@ describe('/r/{app}/{path} with route headers that cannot be sent as they are', (
     assert.equal(res.headers['x-ok'], 'fine');
     assert.equal(res.headers['x-lines'], 'a  Injected: 1');
     assert.equal(res.headers['injected'], undefined);
+    assert.equal(res.headers['x-ctl'], undefined);
     assert.equal(res.headers['x-utf'], undefined);
     assert.equal(typeof res.headers['x-latin'], 'string');
     assert.equal(Number(res.headers['content-length']), Buffer.byteLength(res.text));
