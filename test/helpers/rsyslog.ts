@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCert } from './self-signed.js';
 
 /** A real rsyslogd (Debian's) listening on loopback: plain TCP, UDP and TLS (gtls, anonymous). */
 export interface Rsyslog {
@@ -59,29 +60,7 @@ function accepts(port: number): Promise<boolean> {
 
 export async function startRsyslog(): Promise<Rsyslog> {
   const dir = mkdtempSync(join(tmpdir(), 'fnode-rsyslog-'));
-  const caFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      keyFile,
-      '-out',
-      caFile,
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { stdio: 'pipe' },
-  );
+  const { certFile: caFile, keyFile } = selfSignedCert(dir);
   const [tcpPort, udpPort, tlsPort] = [await freePort('tcp'), await freePort('udp'), await freePort('tcp')];
   const conf = `
 global(workDirectory="${dir}"
