@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { createTypedClient, type FnodeApi, type TypedReply } from './api/index.js';
 import { CliError, ExitCode, usageError } from './exit-codes.js';
 import { DEFAULT_API_URL } from './global-options.js';
 
@@ -44,6 +45,9 @@ export class ApiClient {
 
   private readonly auth: Record<string, string>;
 
+  /** Every documented route, typed from the OpenAPI document (`src/cli/api`). */
+  readonly v2: FnodeApi;
+
   constructor(baseUrl: string, token?: string) {
     this.auth = token ? { authorization: `Bearer ${token}` } : {};
     let url: URL;
@@ -57,6 +61,24 @@ export class ApiClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw usageError(`invalid API URL "${baseUrl}": it must start with http:// or https://`);
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.v2 = createTypedClient(this.baseUrl, this.auth, (req) => this.fetch(req));
+  }
+
+  /**
+   * The typed client's transport: the same undici request as {@link send} (fetch would refuse
+   * some ports and map failures differently), answered as a fetch `Response`.
+   */
+  private async fetch(req: Request): Promise<Response> {
+    const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+    const reply = await this.send(req.method, req.url, {
+      headers: Object.fromEntries(req.headers),
+      ...(body ? { body } : {}),
+    });
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(reply.headers))
+      for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
+    const empty = reply.status === 204 || reply.status === 304 || req.method === 'HEAD';
+    return new Response(empty ? null : reply.body, { status: reply.status, headers });
   }
 
   /** Any request; `target` is a path under the API URL or a whole URL (an invoke endpoint). */
@@ -74,56 +96,35 @@ export class ApiClient {
       const body = Buffer.from(await res.body.arrayBuffer());
       return { status: res.statusCode, headers: res.headers, body };
     } catch (e) {
-      if (isUnreachable(e))
-        throw new CliError(
-          `cannot reach fnode at ${url.origin}: start it with \`fnode start\` or set FN_API_URL (or --api-url)`,
-          ExitCode.unreachable,
-        );
+      if (isUnreachable(e)) throw unreachable(url);
       throw e;
     }
   }
 
-  /** A JSON API call: answers the decoded body, or throws Fn's error message. */
-  async json<T>(method: string, path: string, body?: unknown, query?: SendOptions['query']): Promise<T> {
-    const reply = await this.send(method, path, {
-      ...(query ? { query } : {}),
-      ...(body !== undefined
-        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-        : {}),
-    });
-    if (reply.status >= 400) throw apiError(reply);
-    if (reply.status === 204 || reply.body.length === 0) return undefined as T;
-    return JSON.parse(reply.body.toString('utf8')) as T;
-  }
-
-  get<T>(path: string, query?: SendOptions['query']): Promise<T> {
-    return this.json<T>('GET', path, undefined, query);
-  }
-
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.json<T>('POST', path, body);
-  }
-
-  put<T>(path: string, body: unknown): Promise<T> {
-    return this.json<T>('PUT', path, body);
-  }
-
-  async delete(path: string): Promise<void> {
-    await this.json<unknown>('DELETE', path);
+  /**
+   * The answer's body of a typed call, or Fn's error message as a {@link CliError}:
+   * `await api.ok(api.v2.GET('/v2/apps/{app_id}', { params: { path: { app_id } } }))`.
+   */
+  async ok<T>(call: Promise<TypedReply<T>>): Promise<T> {
+    const { data, error, response } = await call;
+    if (!response.ok) throw errorOf(response.status, error);
+    return data as T;
   }
 
   /** Follows `next_cursor` until `limit` items (Fn's `-n`) or the last page. */
-  async list<T>(path: string, query: Record<string, string | undefined>, limit: number, cursor?: string) {
+  async pages<T>(
+    page: (q: { per_page: string; cursor?: string }) => Promise<TypedReply<Page<T>>>,
+    limit: number,
+    cursor?: string,
+  ): Promise<T[]> {
     const items: T[] = [];
     let next = cursor;
     do {
-      const page = await this.get<Page<T>>(path, {
-        ...query,
-        per_page: Math.min(100, limit - items.length),
-        cursor: next,
-      });
-      items.push(...page.items);
-      next = page.next_cursor;
+      // The document types query values as strings, as Fn reads them.
+      const perPage = String(Math.min(100, limit - items.length));
+      const got = await this.ok(page(next ? { per_page: perPage, cursor: next } : { per_page: perPage }));
+      items.push(...got.items);
+      next = got.next_cursor;
     } while (next && items.length < limit);
     return items;
   }
@@ -136,14 +137,31 @@ export class ApiClient {
 /** Fn's `{"message": ...}` error body as a CliError; anything else with its status. */
 export function apiError(reply: RawReply): CliError {
   const text = reply.body.toString('utf8');
-  let message = text.trim();
+  let parsed: unknown = text;
   try {
-    const parsed = JSON.parse(text) as { message?: unknown };
-    if (typeof parsed.message === 'string') message = parsed.message;
+    parsed = JSON.parse(text);
   } catch {
     // not JSON: the text itself
   }
-  return new CliError(message ? `${message} (HTTP ${reply.status})` : `HTTP ${reply.status}`);
+  return errorOf(reply.status, parsed);
+}
+
+/** An error answer (decoded JSON, or its text) as a CliError with Fn's message. */
+function errorOf(status: number, body: unknown): CliError {
+  const message =
+    typeof body === 'string'
+      ? body.trim()
+      : typeof (body as { message?: unknown } | undefined)?.message === 'string'
+        ? (body as { message: string }).message
+        : '';
+  return new CliError(message ? `${message} (HTTP ${status})` : `HTTP ${status}`);
+}
+
+function unreachable(url: URL): CliError {
+  return new CliError(
+    `cannot reach fnode at ${url.origin}: start it with \`fnode start\` or set FN_API_URL (or --api-url)`,
+    ExitCode.unreachable,
+  );
 }
 
 function isUnreachable(e: unknown): boolean {

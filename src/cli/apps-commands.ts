@@ -37,7 +37,12 @@ function appBody(name: string | undefined, opts: AppOptions) {
 export function registerApps(verbs: Verbs): void {
   addPagingOptions(verbs.list.command('apps').aliases(NAMES).description('list apps')).action(
     action<PagingOptions>(async (ctx, _args, opts) => {
-      const apps = await ctx.api().list<App>('/v2/apps', {}, opts.number, opts.cursor);
+      const api = ctx.api();
+      const apps = await api.pages(
+        (query) => api.v2.GET('/v2/apps', { params: { query } }),
+        opts.number,
+        opts.cursor,
+      );
       printList(ctx.output, apps, COLUMNS);
     }),
   );
@@ -46,7 +51,8 @@ export function registerApps(verbs: Verbs): void {
     verbs.create.command('apps').aliases(NAMES).argument('<app>', 'app name').description('create an app'),
   ).action(
     action<AppOptions>(async (ctx, [name = ''], opts) => {
-      const app = await ctx.api().post<App>('/v2/apps', appBody(name, opts));
+      const api = ctx.api();
+      const app = await api.ok(api.v2.POST('/v2/apps', { body: appBody(name, opts) }));
       if (ctx.output === 'json') printJson(app);
       else println(`Successfully created app: ${app.name}`);
     }),
@@ -58,7 +64,12 @@ export function registerApps(verbs: Verbs): void {
     action<AppOptions>(async (ctx, [name = ''], opts) => {
       const api = ctx.api();
       const app = await getApp(api, name);
-      const updated = await api.put<App>(`/v2/apps/${app.id}`, appBody(undefined, opts));
+      const updated = await api.ok(
+        api.v2.PUT('/v2/apps/{app_id}', {
+          params: { path: { app_id: app.id } },
+          body: appBody(undefined, opts),
+        }),
+      );
       if (ctx.output === 'json') printJson(updated);
       else println(`App ${updated.name} updated`);
     }),
@@ -75,7 +86,7 @@ export function registerApps(verbs: Verbs): void {
       action(async (ctx, [name = '']) => {
         const api = ctx.api();
         const app = await getApp(api, name);
-        await api.delete(`/v2/apps/${app.id}`);
+        await api.ok(api.v2.DELETE('/v2/apps/{app_id}', { params: { path: { app_id: app.id } } }));
         if (ctx.output === 'json') printJson({ deleted: 'app', id: app.id, name: app.name });
         else println(`App ${app.name} deleted`);
       }),

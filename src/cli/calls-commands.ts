@@ -37,11 +37,18 @@ export function registerCalls(program: Command): void {
       action<ListOptions>(async (ctx, [appName = '', fnName = ''], opts) => {
         const api = ctx.api();
         const fn = await getFn(api, await getApp(api, appName), fnName);
-        const query = {
-          from_time: opts.fromTime?.toString(),
-          to_time: opts.toTime?.toString(),
+        const times = {
+          ...(opts.fromTime !== undefined ? { from_time: String(opts.fromTime) } : {}),
+          ...(opts.toTime !== undefined ? { to_time: String(opts.toTime) } : {}),
         };
-        const calls = await api.list<Call>(`/v2/fns/${fn.id}/calls`, query, opts.number, opts.cursor);
+        const calls = await api.pages(
+          (page) =>
+            api.v2.GET('/v2/fns/{fn_id}/calls', {
+              params: { path: { fn_id: fn.id }, query: { ...times, ...page } },
+            }),
+          opts.number,
+          opts.cursor,
+        );
         printList(ctx.output, calls, COLUMNS);
       }),
     );
@@ -56,7 +63,12 @@ export function registerCalls(program: Command): void {
       action(async (ctx, [appName = '', fnName = '', callId = '']) => {
         const api = ctx.api();
         const fn = await getFn(api, await getApp(api, appName), fnName);
-        printRecord(ctx.output, await api.get<Call>(`/v2/fns/${fn.id}/calls/${encodeURIComponent(callId)}`));
+        const call = await api.ok(
+          api.v2.GET('/v2/fns/{fn_id}/calls/{call_id}', {
+            params: { path: { fn_id: fn.id, call_id: callId } },
+          }),
+        );
+        printRecord(ctx.output, call);
       }),
     );
 

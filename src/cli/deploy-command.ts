@@ -55,7 +55,7 @@ export function registerDeploy(program: Command): void {
         note(`Bumped to version ${version}`);
       }
       if (!app) {
-        app = await api.post<App>('/v2/apps', { name: appName });
+        app = await api.ok(api.v2.POST('/v2/apps', { body: { name: appName } }));
         note(`Created app ${appName}`);
       }
       const fn = await upsertFn(api, app, func, image);
@@ -86,11 +86,13 @@ async function upsertFn(api: ApiClient, app: App, func: FuncFile, image: string)
   };
   const existing = await findFn(api, app.id, func.name);
   if (existing) {
-    const fn = await api.put<Fn>(`/v2/fns/${existing.id}`, body);
+    const fn = await api.ok(
+      api.v2.PUT('/v2/fns/{fn_id}', { params: { path: { fn_id: existing.id } }, body }),
+    );
     note(`Updated function ${fn.name}`);
     return fn;
   }
-  const fn = await api.post<Fn>('/v2/fns', body);
+  const fn = await api.ok(api.v2.POST('/v2/fns', { body }));
   note(`Created function ${fn.name}`);
   return fn;
 }
@@ -104,11 +106,13 @@ async function upsertTrigger(
   const body = { name: t.name, app_id: app.id, fn_id: fn.id, type: t.type, source: t.source };
   const existing = await findTrigger(api, app.id, fn.id, t.name);
   if (existing) {
-    const trigger = await api.put<Trigger>(`/v2/triggers/${existing.id}`, body);
+    const trigger = await api.ok(
+      api.v2.PUT('/v2/triggers/{trigger_id}', { params: { path: { trigger_id: existing.id } }, body }),
+    );
     note(`Updated trigger ${trigger.name}`);
     return trigger;
   }
-  const trigger = await api.post<Trigger>('/v2/triggers', body);
+  const trigger = await api.ok(api.v2.POST('/v2/triggers', { body }));
   note(`Created trigger ${trigger.name}`);
   return trigger;
 }

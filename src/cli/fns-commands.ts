@@ -46,7 +46,11 @@ export function registerFns(verbs: Verbs): void {
     action<PagingOptions>(async (ctx, [appName = ''], opts) => {
       const api = ctx.api();
       const app = await getApp(api, appName);
-      const fns = await api.list<Fn>('/v2/fns', { app_id: app.id }, opts.number, opts.cursor);
+      const fns = await api.pages(
+        (page) => api.v2.GET('/v2/fns', { params: { query: { app_id: app.id, ...page } } }),
+        opts.number,
+        opts.cursor,
+      );
       printList(ctx.output, fns, [
         { header: 'NAME', value: (f) => f.name },
         { header: 'IMAGE', value: (f) => f.image },
@@ -70,7 +74,9 @@ export function registerFns(verbs: Verbs): void {
       if (!image) throw usageError('an image is required: fnode create fn <app> <fn> <image>');
       const api = ctx.api();
       const app = await getApp(api, appName);
-      const fn = await api.post<Fn>('/v2/fns', { name, app_id: app.id, ...fnBody(opts, image) });
+      const fn = await api.ok(
+        api.v2.POST('/v2/fns', { body: { name, app_id: app.id, ...fnBody(opts, image) } }),
+      );
       if (ctx.output === 'json') printJson(fn);
       else println(`Successfully created function: ${fn.name} with ${fn.image}`);
     }),
@@ -88,7 +94,12 @@ export function registerFns(verbs: Verbs): void {
     action<FnOptions>(async (ctx, [appName = '', name = '', imageArg], opts) => {
       const api = ctx.api();
       const fn = await getFn(api, await getApp(api, appName), name);
-      const updated = await api.put<Fn>(`/v2/fns/${fn.id}`, fnBody(opts, opts.image ?? imageArg));
+      const updated = await api.ok(
+        api.v2.PUT('/v2/fns/{fn_id}', {
+          params: { path: { fn_id: fn.id } },
+          body: fnBody(opts, opts.image ?? imageArg),
+        }),
+      );
       if (ctx.output === 'json') printJson(updated);
       else println(`Function ${updated.name} updated`);
     }),
@@ -106,7 +117,7 @@ export function registerFns(verbs: Verbs): void {
       action(async (ctx, [appName = '', name = '']) => {
         const api = ctx.api();
         const fn = await getFn(api, await getApp(api, appName), name);
-        await api.delete(`/v2/fns/${fn.id}`);
+        await api.ok(api.v2.DELETE('/v2/fns/{fn_id}', { params: { path: { fn_id: fn.id } } }));
         if (ctx.output === 'json') printJson({ deleted: 'function', id: fn.id, name: fn.name });
         else println(`Function ${fn.name} deleted`);
       }),

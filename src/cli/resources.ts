@@ -1,54 +1,14 @@
 import type { ApiClient } from './api-client.js';
+import type { App, Fn, Trigger } from './api/index.js';
 import { CliError } from './exit-codes.js';
 
-/** The API's entities as the CLI reads them (the wire shape, not the server's models). */
-export interface App {
-  id: string;
-  name: string;
-  config?: Record<string, string>;
-  annotations?: Record<string, unknown>;
-  syslog_url?: string;
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface Fn {
-  id: string;
-  name: string;
-  app_id: string;
-  image: string;
-  memory?: number;
-  timeout?: number;
-  idle_timeout?: number;
-  config?: Record<string, string>;
-  annotations?: Record<string, unknown>;
-}
-
-export interface Trigger {
-  id: string;
-  name: string;
-  app_id: string;
-  fn_id: string;
-  type: string;
-  source: string;
-  annotations?: Record<string, unknown>;
-}
-
-export interface Call {
-  id: string;
-  status: string;
-  created_at?: string;
-  started_at?: string;
-  completed_at?: string;
-  error?: string;
-  [key: string]: unknown;
-}
+export type { App, Call, Fn, Token, Trigger } from './api/index.js';
 
 export const INVOKE_ENDPOINT = 'fnproject.io/fn/invokeEndpoint';
 export const TRIGGER_ENDPOINT = 'fnproject.io/trigger/httpEndpoint';
 
 export async function findApp(api: ApiClient, name: string): Promise<App | undefined> {
-  const page = await api.get<{ items: App[] }>('/v2/apps', { name });
+  const page = await api.ok(api.v2.GET('/v2/apps', { params: { query: { name } } }));
   return page.items.find((a) => a.name === name);
 }
 
@@ -59,7 +19,7 @@ export async function getApp(api: ApiClient, name: string): Promise<App> {
 }
 
 export async function findFn(api: ApiClient, appId: string, name: string): Promise<Fn | undefined> {
-  const page = await api.get<{ items: Fn[] }>('/v2/fns', { app_id: appId, name });
+  const page = await api.ok(api.v2.GET('/v2/fns', { params: { query: { app_id: appId, name } } }));
   return page.items.find((f) => f.name === name);
 }
 
@@ -79,7 +39,9 @@ export async function findTrigger(
   fnId: string,
   name: string,
 ): Promise<Trigger | undefined> {
-  const page = await api.get<{ items: Trigger[] }>('/v2/triggers', { app_id: appId, fn_id: fnId, name });
+  const page = await api.ok(
+    api.v2.GET('/v2/triggers', { params: { query: { app_id: appId, fn_id: fnId, name } } }),
+  );
   return page.items.find((t) => t.name === name);
 }
 

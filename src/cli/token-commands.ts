@@ -2,16 +2,7 @@ import type { Command } from 'commander';
 import { action } from './cli-context.js';
 import { usageError } from './exit-codes.js';
 import { type Column, note, printJson, printList, println } from './output.js';
-
-interface Token {
-  id: string;
-  name: string;
-  scope: string;
-  app_id?: string;
-  created_at: string;
-  expires_at?: string;
-  last_used_at?: string;
-}
+import type { Token } from './resources.js';
 
 const COLUMNS: Column<Token>[] = [
   { header: 'NAME', value: (t) => t.name },
@@ -42,15 +33,19 @@ export function registerTokens(program: Command): void {
         const api = ctx.api();
         let appId: string | undefined;
         if (opts.app) {
-          const byName = await api.get<{ items: { id: string }[] }>('/v2/apps', { name: opts.app });
+          const byName = await api.ok(api.v2.GET('/v2/apps', { params: { query: { name: opts.app } } }));
           appId = byName.items[0]?.id ?? opts.app;
         }
-        const made = await api.post<Token & { token: string }>('/v2/tokens', {
-          name: args[0],
-          scope: opts.scope,
-          ...(appId ? { app_id: appId } : {}),
-          ...(opts.expiresAt ? { expires_at: opts.expiresAt } : {}),
-        });
+        const made = await api.ok(
+          api.v2.POST('/v2/tokens', {
+            body: {
+              name: args[0],
+              scope: opts.scope,
+              ...(appId ? { app_id: appId } : {}),
+              ...(opts.expiresAt ? { expires_at: opts.expiresAt } : {}),
+            },
+          }),
+        );
         if (ctx.output === 'json') return printJson(made);
         println(made.token);
         note(
@@ -64,7 +59,8 @@ export function registerTokens(program: Command): void {
     .description('list tokens (never their secrets)')
     .action(
       action(async (ctx) => {
-        const { items } = await ctx.api().get<{ items: Token[] }>('/v2/tokens');
+        const api = ctx.api();
+        const { items } = await api.ok(api.v2.GET('/v2/tokens'));
         printList(ctx.output, items, COLUMNS);
       }),
     );
@@ -74,7 +70,8 @@ export function registerTokens(program: Command): void {
     .action(
       action(async (ctx, args) => {
         if (!args[0]) throw usageError('give the id of the token to delete (fnode token list)');
-        await ctx.api().json('DELETE', `/v2/tokens/${encodeURIComponent(args[0])}`);
+        const api = ctx.api();
+        await api.ok(api.v2.DELETE('/v2/tokens/{token_id}', { params: { path: { token_id: args[0] } } }));
         note(`token ${args[0]} deleted`);
       }),
     );

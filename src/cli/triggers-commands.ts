@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { action } from './cli-context.js';
 import { collectAnnotation, addPagingOptions, type PagingOptions } from './flags.js';
 import { type Column, printJson, printList, println } from './output.js';
-import { type Fn, getApp, getFn, getTrigger, type Trigger, triggerEndpoint } from './resources.js';
+import { getApp, getFn, getTrigger, type Trigger, triggerEndpoint } from './resources.js';
 import { printInspect, type Verbs } from './verbs.js';
 
 const NAMES = ['trigger', 'trig', 'tr', 't'];
@@ -39,10 +39,17 @@ export function registerTriggers(verbs: Verbs): void {
       const app = await getApp(api, appName);
       const fn = fnName ? await getFn(api, app, fnName) : undefined;
       const query = { app_id: app.id, ...(fn ? { fn_id: fn.id } : {}) };
-      const triggers = await api.list<Trigger>('/v2/triggers', query, opts.number, opts.cursor);
+      const triggers = await api.pages(
+        (page) => api.v2.GET('/v2/triggers', { params: { query: { ...query, ...page } } }),
+        opts.number,
+        opts.cursor,
+      );
       if (fn || ctx.output === 'json') return printList(ctx.output, triggers, COLUMNS);
       // A whole app's triggers: say which function each belongs to.
-      const fns = await api.list<Fn>('/v2/fns', { app_id: app.id }, 10_000);
+      const fns = await api.pages(
+        (page) => api.v2.GET('/v2/fns', { params: { query: { app_id: app.id, ...page } } }),
+        10_000,
+      );
       const names = new Map(fns.map((f) => [f.id, f.name]));
       const columns = [
         { header: 'FUNCTION', value: (t: Trigger) => names.get(t.fn_id) ?? t.fn_id },
@@ -67,14 +74,18 @@ export function registerTriggers(verbs: Verbs): void {
         const api = ctx.api();
         const app = await getApp(api, appName);
         const fn = await getFn(api, app, fnName);
-        const trigger = await api.post<Trigger>('/v2/triggers', {
-          name,
-          app_id: app.id,
-          fn_id: fn.id,
-          type: opts.type ?? 'http',
-          source: withSlash(opts.source ?? name),
-          ...(opts.annotation ? { annotations: opts.annotation } : {}),
-        });
+        const trigger = await api.ok(
+          api.v2.POST('/v2/triggers', {
+            body: {
+              name,
+              app_id: app.id,
+              fn_id: fn.id,
+              type: opts.type ?? 'http',
+              source: withSlash(opts.source ?? name),
+              ...(opts.annotation ? { annotations: opts.annotation } : {}),
+            },
+          }),
+        );
         if (ctx.output === 'json') return printJson(trigger);
         println(`Successfully created trigger: ${trigger.name}`);
         const url = triggerEndpoint(trigger);
@@ -96,10 +107,15 @@ export function registerTriggers(verbs: Verbs): void {
         const api = ctx.api();
         const app = await getApp(api, appName);
         const trigger = await getTrigger(api, app, await getFn(api, app, fnName), name);
-        const updated = await api.put<Trigger>(`/v2/triggers/${trigger.id}`, {
-          ...(opts.source ? { source: withSlash(opts.source) } : {}),
-          ...(opts.annotation ? { annotations: opts.annotation } : {}),
-        });
+        const updated = await api.ok(
+          api.v2.PUT('/v2/triggers/{trigger_id}', {
+            params: { path: { trigger_id: trigger.id } },
+            body: {
+              ...(opts.source ? { source: withSlash(opts.source) } : {}),
+              ...(opts.annotation ? { annotations: opts.annotation } : {}),
+            },
+          }),
+        );
         if (ctx.output === 'json') printJson(updated);
         else println(`Trigger ${updated.name} updated`);
       }),
@@ -118,7 +134,9 @@ export function registerTriggers(verbs: Verbs): void {
         const api = ctx.api();
         const app = await getApp(api, appName);
         const trigger = await getTrigger(api, app, await getFn(api, app, fnName), name);
-        await api.delete(`/v2/triggers/${trigger.id}`);
+        await api.ok(
+          api.v2.DELETE('/v2/triggers/{trigger_id}', { params: { path: { trigger_id: trigger.id } } }),
+        );
         if (ctx.output === 'json') printJson({ deleted: 'trigger', id: trigger.id, name: trigger.name });
         else println(`Trigger ${trigger.name} deleted`);
       }),
