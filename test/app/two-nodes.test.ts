@@ -150,8 +150,16 @@ describe('two nodes on one PostgreSQL datastore and queue (no Redis)', {
     await withPg((c) =>
       c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]),
     );
-    // The listener reconnects within about a second.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Both nodes' listeners reconnect: their LISTEN connections show again.
+    await eventually(async () => {
+      const { rows } = await withPg((c) =>
+        c.query(
+          "select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'listen %'",
+          [name],
+        ),
+      );
+      return (rows[0] as { n: number }).n >= 2 ? true : undefined;
+    }, 10_000);
     await editReachesOtherNode(a, b);
   });
 });

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { type Reservation, ReservationLostError } from '../../src/queue/index.js';
-import { describeEachQueue, sleep } from './adapters.js';
+import { describeEachQueue, sleep, until } from './adapters.js';
 
 /** Long enough that no test sees it run out. */
 const LONG_MSECS = 60_000;
-/** Short visibilities and delays; waits add a margin for slow CI machines. */
+/** Short visibilities and delays. */
 const SHORT_MSECS = 300;
+/**
+ * A wait past a short deadline. Such a wait is a lower bound: a slow machine only lengthens it,
+ * which these tests allow; where polling gives the same answer, the tests poll instead.
+ */
 const PAST_SHORT_MSECS = SHORT_MSECS + 150;
 
 describeEachQueue('message queue contract', (ctx) => {
@@ -75,8 +79,7 @@ describeEachQueue('message queue contract', (ctx) => {
     const first = await ctx.mq.reserve(LONG_MSECS);
     assert.equal(first?.job.id, now);
     assert.equal(await ctx.mq.reserve(LONG_MSECS), undefined, 'visible before its delay');
-    await sleep(PAST_SHORT_MSECS);
-    const second = await ctx.mq.reserve(LONG_MSECS);
+    const second = await until('the delayed job', () => ctx.mq.reserve(LONG_MSECS));
     assert.equal(second?.job.id, later);
     await ctx.mq.delete(first!);
     await ctx.mq.delete(second!);
@@ -118,8 +121,7 @@ describeEachQueue('message queue contract', (ctx) => {
     await ctx.push(id);
     const stale = await ctx.mq.reserve(SHORT_MSECS);
     assert.ok(stale);
-    await sleep(PAST_SHORT_MSECS);
-    const fresh = await ctx.mq.reserve(LONG_MSECS);
+    const fresh = await until('the job visible again', () => ctx.mq.reserve(LONG_MSECS));
     assert.equal(fresh?.job.id, id);
     assert.equal(fresh?.reservations, 2);
     await assert.rejects(ctx.mq.delete(stale), (err: unknown) => {
@@ -146,11 +148,12 @@ describeEachQueue('message queue contract', (ctx) => {
   it('extend keeps a reservation hidden past its first deadline', async () => {
     const id = ctx.id();
     await ctx.push(id);
-    const r = await ctx.mq.reserve(SHORT_MSECS);
+    // A reservation of 1 s extended at once: a stall of most of a second before the extend
+    // still finds it held; the wait then passes its first deadline.
+    const r = await ctx.mq.reserve(1000);
     assert.ok(r);
-    await sleep(SHORT_MSECS / 2);
-    assert.equal(await ctx.mq.extend(r, SHORT_MSECS * 3), true);
-    await sleep(SHORT_MSECS);
+    assert.equal(await ctx.mq.extend(r, 4000), true);
+    await sleep(1100);
     assert.equal(await ctx.mq.reserve(LONG_MSECS), undefined, 'visible again despite extend');
     assert.equal(await ctx.mq.depth(), 0);
     await ctx.mq.delete(r);
@@ -196,8 +199,10 @@ describeEachQueue('message queue contract', (ctx) => {
     const short = await ctx.mq.reserve(SHORT_MSECS);
     assert.ok(short);
     assert.equal(await ctx.mq.depth(), 1);
-    await sleep(PAST_SHORT_MSECS);
-    assert.equal(await ctx.mq.depth(), 2, 'an expired reservation is queued again');
+    // an expired reservation is queued again
+    await until('the expired reservation queued again', async () =>
+      (await ctx.mq.depth()) === 2 ? true : undefined,
+    );
     await ctx.mq.delete(long);
     assert.equal(await ctx.mq.depth(), 2);
   });
