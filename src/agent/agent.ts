@@ -12,6 +12,7 @@ import { EventLoopProbe, LaunchPolicy, type LoadProbe } from './launch-policy.js
 import { ResourceTracker } from './resource-tracker.js';
 import { SlotQueue, type Waiter } from './slot-queue.js';
 import { WarmKeeper } from './warm-keeper.js';
+import { ContainerLifecycle } from './container-lifecycle.js';
 import { ContainerStarts } from './container-starts.js';
 import { executeCall } from './call-execution.js';
 import { type AgentStats, agentStats, roomFor } from './capacity.js';
@@ -41,7 +42,7 @@ export class Agent {
   private readonly queues = new Map<string, SlotQueue>();
   private readonly tracker: ResourceTracker;
   private readonly starts: ContainerStarts;
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly life: ContainerLifecycle;
   private readonly protocols = new Map<string, ContainerProtocol>();
   private readonly policy: LaunchPolicy;
   private readonly probe: LoadProbe;
@@ -54,6 +55,7 @@ export class Agent {
   constructor(private readonly opts: AgentOptions) {
     this.obs = opts.observer ?? noopObserver;
     this.tracker = new ResourceTracker(opts.config.maxTotalMemoryBytes);
+    this.life = new ContainerLifecycle(this.queues, this.tracker, opts.onError);
     this.probe = opts.probe ?? new EventLoopProbe();
     this.policy = new LaunchPolicy({
       graceMs: opts.launchGraceMs ?? opts.config.launchGraceMsecs,
@@ -68,12 +70,12 @@ export class Agent {
       observer: this.obs,
       ...(opts.onError ? { onError: opts.onError } : {}),
       host: {
-        giveTo: (q, hc, w) => this.giveTo(q, hc, w),
-        handOff: (q, hc) => this.handOff(q, hc),
-        retire: (q, hc) => this.retire(q, hc),
+        giveTo: (q, hc, w) => this.life.giveTo(q, hc, w),
+        handOff: (q, hc) => this.life.handOff(q, hc),
+        retire: (q, hc) => this.life.retire(q, hc),
         refillWarm: () => this.warm.refill(),
         warmStartFailed: (q) => this.warm.startFailed(q),
-        track: (p) => this.track(p),
+        track: (p) => this.life.track(p),
         get closing() {
           return agent.closingNow;
         },
@@ -82,9 +84,9 @@ export class Agent {
     this.warm = new WarmKeeper({
       queueFor: (spec) => this.queueFor(spec),
       launch: (q) => this.starts.launchSpare(q),
-      retireIdle: (q) => this.retireIdle(q),
+      retireIdle: (q) => this.life.retireIdle(q),
     });
-    this.tracker.addEvictor((bytes, exceptKey) => this.evictIdle(bytes, exceptKey));
+    this.tracker.addEvictor((bytes, exceptKey) => this.life.evictIdle(bytes, exceptKey));
     this.tracker.onRelease(() => {
       this.starts.memoryReleased();
       this.warm.refill();
@@ -107,7 +109,9 @@ export class Agent {
         // An async call's timeout is the function's: its wait in line does not count.
         if (call.background) call.deadline += Date.now() - since;
       }
-      const res = await executeCall(q, hc, call, this.obs, (rq, rhc, keep) => this.release(rq, rhc, keep));
+      const res = await executeCall(q, hc, call, this.obs, (rq, rhc, keep) =>
+        this.life.release(rq, rhc, keep),
+      );
       this.obs.callFinished(call, undefined);
       return res;
     } catch (err) {
@@ -191,9 +195,9 @@ export class Agent {
       }),
     ]);
     clearTimeout(timer);
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.life.settled();
     const all: Promise<void>[] = [];
-    for (const q of this.queues.values()) for (const hc of q.all) all.push(this.retire(q, hc));
+    for (const q of this.queues.values()) for (const hc of q.all) all.push(this.life.retire(q, hc));
     await Promise.allSettled(all);
   }
 
@@ -262,103 +266,5 @@ export class Agent {
       },
       Math.max(0, at - this.policy.now()),
     );
-  }
-
-  /** Retires idle containers of other functions, least recently used first (an IdleEvictor). */
-  private evictIdle(bytes: number, exceptKey: string | undefined): number {
-    const candidates: [SlotQueue, HotContainer][] = [];
-    for (const q of this.queues.values()) {
-      if (q.spec.slotKey === exceptKey) continue;
-      // Kept-warm containers are not lent out: they are what min-hot promises.
-      let spare = q.all.size - q.minHot;
-      for (const hc of q.free) if (!hc.busy && spare-- > 0) candidates.push([q, hc]);
-    }
-    candidates.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    let freed = 0;
-    for (const [q, hc] of candidates) {
-      if (freed >= bytes) break;
-      freed += hc.memoryBytes;
-      void this.retire(q, hc);
-    }
-    return freed;
-  }
-
-  /** Removes the idle containers of `q` beyond its min-hot. */
-  private retireIdle(q: SlotQueue): void {
-    let spare = q.all.size - q.minHot;
-    for (const hc of [...q.free]) if (!hc.busy && spare-- > 0) void this.retire(q, hc);
-  }
-
-  /** A one-shot container goes to the call it was started for, if that call still waits. */
-  private giveTo(q: SlotQueue, hc: HotContainer, w: Waiter): void {
-    if (!q.waiters.includes(w) || hc.exit) {
-      void this.retire(q, hc);
-      return;
-    }
-    q.removeWaiter(w);
-    clearTimeout(w.timer);
-    hc.active++;
-    w.resolve(hc);
-  }
-
-  /** Gives a container with room to the waiting calls, or parks it idle until its idle timeout. */
-  private handOff(q: SlotQueue, hc: HotContainer): void {
-    if (hc.dead || hc.exit || hc.draining) {
-      if (!hc.busy) void this.retire(q, hc);
-      return;
-    }
-    while (!hc.full) {
-      const w = q.waiters.shift();
-      if (!w) break;
-      clearTimeout(w.timer);
-      hc.active++;
-      w.resolve(hc);
-    }
-    if (hc.full) return;
-    q.offer(hc);
-    if (hc.busy) return;
-    hc.lastUsed = Date.now();
-    this.armIdle(q, hc);
-  }
-
-  /** Idle timeout: the container stops, unless min-hot keeps it. */
-  private armIdle(q: SlotQueue, hc: HotContainer): void {
-    hc.armIdle(q.spec.idleTimeoutSecs * 1000, () => {
-      if (q.all.size <= q.minHot && !hc.exit) this.armIdle(q, hc);
-      else void this.retire(q, hc);
-    });
-  }
-
-  private retire(q: SlotQueue, hc: HotContainer): Promise<void> {
-    if (hc.dead) return Promise.resolve();
-    q.dropFree(hc);
-    q.all.delete(hc);
-    const p = hc
-      .destroy()
-      .catch((err: unknown) => this.opts.onError?.(err, 'container removal'))
-      .finally(() => {
-        this.tracker.release(hc.memoryBytes);
-        if (q.isUnused && this.queues.get(q.spec.slotKey) === q) this.queues.delete(q.spec.slotKey);
-      });
-    this.track(p);
-    return p;
-  }
-
-  /** A call left `hc`: it serves the next one, or goes (a broken or one-shot container). */
-  private release(q: SlotQueue, hc: HotContainer, keep: boolean): void {
-    hc.active--;
-    if (keep) {
-      this.handOff(q, hc);
-      return;
-    }
-    // A failed container takes no more calls; one still serving others goes when they end.
-    hc.draining = true;
-    q.dropFree(hc);
-    if (!hc.busy) void this.retire(q, hc);
-  }
-
-  private track(p: Promise<unknown>): void {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
   }
 }

@@ -1,5 +1,3 @@
-import { CallAccepted, errorResponses, Type } from '../server/index.js';
-import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FunctionResponse } from '../agent/index.js';
 import {
@@ -19,7 +17,8 @@ import {
   triggerResponse,
 } from './headers.js';
 import type { AsyncCalls } from '../runner/index.js';
-import { AnyBody, documentedOnly, routeAnyMethod } from './any-method.js';
+import { documentedOnly, routeAnyMethod } from './any-method.js';
+import { invokeSchema, TriggerParams, TriggerSourceParams, triggerSchema } from './invoke-schemas.js';
 import { type AsyncHeaders, parseAsyncHeaders } from './async-headers.js';
 import type { InvokeRequest, InvokeService } from './invoke-service.js';
 import type { LookupCache } from './lookup-cache.js';
@@ -37,71 +36,6 @@ const InvokeType = { sync: 'sync', detached: 'detached', async: 'async' } as con
 /** The modes without headers of their own, made once. */
 const SYNC = { type: InvokeType.sync } as const;
 const DETACHED = { type: InvokeType.detached } as const;
-
-const InvokeHeaders = Type.Object({
-  'fn-invoke-type': Type.Optional(Type.String({ description: 'sync (default), detached or async' })),
-  'fn-async-delay': Type.Optional(
-    Type.String({ description: 'async: seconds before the call runs (0-86400)' }),
-  ),
-  'fn-async-priority': Type.Optional(Type.String({ description: 'async: 0 (low), 1 or 2 (high)' })),
-  'idempotency-key': Type.Optional(
-    Type.String({ description: 'async: a repeat within the window answers with the same call id' }),
-  ),
-});
-
-const CallIdHeader = { 'fn-call-id': Type.String({ description: "The call's id" }) };
-
-/** The answers of every invoke path but the function's own (200). */
-const invokeAnswers = {
-  202: {
-    description:
-      'async: the call is stored and queued; detached: the call runs, its answer is dropped (no body)',
-    headers: CallIdHeader,
-    content: { 'application/json': { schema: CallAccepted } },
-  },
-  ...errorResponses(400, 404, 413, 502, 504),
-};
-
-const invokeSchema = {
-  operationId: 'invokeFn',
-  summary: 'Invoke a function',
-  tags: ['invoke'],
-  params: Type.Object({ fn_id: Type.String() }),
-  headers: InvokeHeaders,
-  body: AnyBody,
-  response: {
-    200: {
-      description: "The function's answer: its body and headers",
-      headers: CallIdHeader,
-      content: { '*/*': { schema: {} } },
-    },
-    ...invokeAnswers,
-  },
-};
-
-const triggerSchema = {
-  summary: 'Invoke a function through its HTTP trigger',
-  tags: ['invoke'],
-  headers: InvokeHeaders,
-  response: {
-    200: {
-      description:
-        "The function's answer: its body, its Content-Type and Fn-Http-H-* headers, and the status of its Fn-Http-Status (200 when unset)",
-      headers: CallIdHeader,
-      content: { '*/*': { schema: {} } },
-    },
-    ...invokeAnswers,
-    default: {
-      description: "The function's answer with the status it set in Fn-Http-Status",
-      content: { '*/*': { schema: {} } },
-    },
-  },
-};
-const TriggerParams = Type.Object({ app_name: Type.String({ description: 'The app, by name' }) });
-const TriggerSourceParams = Type.Object({
-  app_name: Type.String({ description: 'The app, by name' }),
-  '*': Type.String({ description: "The trigger's source without its leading / (it may hold more /)" }),
-});
 
 /** The invoke paths: `POST /invoke/{fn_id}` and HTTP triggers `/t/{app}/{source}`. */
 export async function invokeRoutes(app: FastifyInstance, opts: InvokeRoutesOptions): Promise<void> {

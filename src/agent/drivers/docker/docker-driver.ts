@@ -1,20 +1,21 @@
-import { basename, dirname, join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { AgentConfig } from '../../../config/index.js';
 import type { StatsPoint } from '../../../models/index.js';
 import { ApiError, ContainerStartError } from '../../../models/index.js';
 import { Errors, errImagePull } from '../../../models/index.js';
 import type { Container, ContainerSpec, Driver } from '../driver.js';
-import { createOptions, IOFS_MOUNT, LABEL_INSTANCE, LABEL_TAG, SOCKET_NAME } from './create-options.js';
+import { createOptions, SOCKET_NAME } from './create-options.js';
 import { DockerContainer } from './docker-container.js';
-import { dockerMessage, isEngineAway, isGoneOrRemoving, isNoSuchImage } from './docker-errors.js';
+import { dockerMessage, isEngineAway, isNoSuchImage } from './docker-errors.js';
+import { DockerEngine, type EngineTraits } from './engine.js';
+import { removeLeftovers } from './leftovers.js';
 import { ImagePuller } from './image-pull.js';
 import { loadDockerode } from './load-dockerode.js';
 import { makeIofsDir, removeIofsDir, sealIofsDir } from './iofs.js';
 import { type DriverLogger, silentLogger } from './logger.js';
 import { NetworkPicker } from './network-picker.js';
-import { LABEL_OWNER_LOCK, OwnerLock, ownerIsGone } from './owner-lock.js';
+import { OwnerLock } from './owner-lock.js';
 import { SocketWait } from './socket-wait.js';
 import { startStdioContainer } from './stdio-container.js';
 import { StatsStream } from './stats-stream.js';
@@ -38,11 +39,6 @@ export interface DockerDriverOptions {
   onStatsSample?: ((p: StatsPoint) => void) | undefined;
 }
 
-interface EngineTraits {
-  /** cgroup v2 engines ignore (and warn about) memory swappiness. */
-  swappiness: boolean;
-}
-
 /** Lines of a starting function's output kept for the error when it dies before its socket is up. */
 const EARLY_LINES = 20;
 
@@ -58,11 +54,10 @@ export class DockerDriver implements Driver {
   private readonly logger: DriverLogger;
   private readonly puller: ImagePuller;
   private readonly networks: NetworkPicker;
-  private readonly pingTimeoutMs: number;
+  private readonly engine: DockerEngine;
   private readonly callStats: boolean;
   private readonly onStatsSample: ((p: StatsPoint) => void) | undefined;
   private readonly live = new Set<DockerContainer>();
-  private traits: Promise<EngineTraits> | undefined;
   private lock: Promise<OwnerLock | undefined> | undefined;
   private readonly lockDir: string | undefined;
 
@@ -74,38 +69,19 @@ export class DockerDriver implements Driver {
     this.docker = opts.docker ?? new (loadDockerode())();
     this.puller = new ImagePuller(this.docker, opts.pullTimeoutMs);
     this.networks = new NetworkPicker(opts.config.dockerNetworks);
-    this.pingTimeoutMs = opts.pingTimeoutMs ?? 5000;
+    this.engine = new DockerEngine(this.docker, this.logger, opts.pingTimeoutMs ?? 5000);
     this.callStats = opts.callStats ?? false;
     this.onStatsSample = opts.onStatsSample;
   }
 
-  async ping(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)),
-        this.pingTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.docker.ping() as Promise<unknown>, timeout]);
-    } catch (err) {
-      const where = this.engineAddress();
-      const why = dockerMessage(err);
-      throw new Error(
-        `Docker is not reachable at ${where}: start it with scripts/docker-up.sh or set DOCKER_HOST (${why})`,
-        { cause: err },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-    void this.engineTraits().catch(() => {});
+  ping(): Promise<void> {
+    return this.engine.ping();
   }
 
   async start(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     if (spec.stdio) return this.startStdio(spec, signal);
     signal?.throwIfAborted();
-    const traits = await this.engineTraits();
+    const traits = await this.engine.traits();
     const owner = await this.ownerLabels();
     const iofsDir = await makeIofsDir(this.config.iofsPath, spec.id);
     // Armed before the container exists, so the socket cannot appear unseen.
@@ -195,8 +171,7 @@ export class DockerDriver implements Driver {
       }
       if (isEngineAway(err)) {
         // Asked again at the next start: the engine may be back by then.
-        this.traits = undefined;
-        throw this.engineAwayError();
+        throw this.engine.wentAway();
       }
       throw err;
     } finally {
@@ -233,7 +208,7 @@ export class DockerDriver implements Driver {
 
   /** [V1] legacy formats: stdin attached, no socket (stdio-container.ts). */
   private async startStdio(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
-    const traits = await this.engineTraits();
+    const traits = await this.engine.traits();
     const owner = await this.ownerLabels();
     return startStdioContainer(
       {
@@ -253,44 +228,16 @@ export class DockerDriver implements Driver {
     );
   }
 
-  /**
-   * Removes the containers of servers that are gone, whatever their tag: a server of this host
-   * whose owner lock refuses (it crashed, or stopped without cleaning up). Those of live servers,
-   * and of servers of other hosts sharing the engine, stay. Containers from before owner locks
-   * are removed under this server's own tag, as before.
-   */
+  /** See {@link removeLeftovers}: the containers of servers that are gone. */
   async removeLeftovers(): Promise<number> {
+    // Taken first: this server's own containers must carry a live lock before others are judged.
     await this.ownerLabels();
-    const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_INSTANCE] } });
-    const others = list.filter((c) => c.Labels?.[LABEL_INSTANCE] !== this.instanceId);
-    const gone = await Promise.all(
-      others.map(async (c) =>
-        c.Labels?.[LABEL_OWNER_LOCK] === undefined
-          ? c.Labels?.[LABEL_TAG] === this.config.containerLabelTag
-          : ownerIsGone(c.Labels),
-      ),
-    );
-    const results = await Promise.all(
-      others
-        .filter((_, i) => gone[i])
-        .map(async (c) => {
-          try {
-            await this.docker.getContainer(c.Id).remove({ force: true, v: true });
-          } catch (err) {
-            if (!isGoneOrRemoving(err)) {
-              this.logger.warn({ err, container: c.Id }, 'cannot remove leftover container');
-              return 0;
-            }
-          }
-          for (const m of c.Mounts ?? []) {
-            if (m.Destination === IOFS_MOUNT && this.isOurIofsDir(m.Source)) {
-              await removeIofsDir(m.Source).catch(() => {});
-            }
-          }
-          return 1;
-        }),
-    );
-    return results.reduce<number>((a, b) => a + b, 0);
+    return removeLeftovers(this.docker, {
+      instanceId: this.instanceId,
+      tag: this.config.containerLabelTag,
+      iofsPath: this.config.iofsPath,
+      logger: this.logger,
+    });
   }
 
   /** Removes the containers this driver started that are still there, then its owner lock. */
@@ -333,41 +280,5 @@ export class DockerDriver implements Driver {
       if (isNoSuchImage(err)) throw errImagePull(image, dockerMessage(err));
       throw err;
     }
-  }
-
-  /** Where the client talks to the engine, for messages. */
-  private engineAddress(): string {
-    const modem = this.docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
-    if (typeof modem.socketPath === 'string' && modem.socketPath !== '') return modem.socketPath;
-    if (typeof modem.host === 'string')
-      return modem.port ? `${modem.host}:${String(modem.port)}` : modem.host;
-    return process.env['DOCKER_HOST'] || '/var/run/docker.sock';
-  }
-
-  private engineTraits(): Promise<EngineTraits> {
-    this.traits ??= this.docker.info().then(
-      (info: { CgroupVersion?: unknown }) => ({ swappiness: String(info.CgroupVersion ?? '1') !== '2' }),
-      (err: unknown) => {
-        this.traits = undefined;
-        this.logger.warn({ err }, 'docker info failed');
-        throw this.engineAwayError();
-      },
-    );
-    return this.traits;
-  }
-
-  /** The engine went away (or never was): tells the caller what to do, with a 503 to retry. */
-  private engineAwayError(): ApiError {
-    return new ApiError(
-      503,
-      `Docker is not reachable at ${this.engineAddress()}: start it with scripts/docker-up.sh or set DOCKER_HOST`,
-      { 'Retry-After': '15' },
-    );
-  }
-
-  /** A directory this driver could have made: `iofs-*` right under the iofs base. */
-  private isOurIofsDir(path: string | undefined): path is string {
-    if (!path) return false;
-    return dirname(path) === (this.config.iofsPath ?? tmpdir()) && basename(path).startsWith('iofs-');
   }
 }
