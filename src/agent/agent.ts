@@ -6,7 +6,6 @@ import type { Driver } from './drivers/index.js';
 import { stdioProtocol } from './formats/stdio-exchange.js';
 import { type AgentCall, type FunctionSpec, reservedBytes } from './function-spec.js';
 import type { HotContainer } from './hot-container.js';
-import type { FunctionResponse } from './http-stream.js';
 import { httpStreamProtocol } from './http-stream-protocol.js';
 import { EventLoopProbe, LaunchPolicy, type LoadProbe } from './launch-policy.js';
 import { ResourceTracker } from './resource-tracker.js';
@@ -15,6 +14,7 @@ import { WarmKeeper } from './warm-keeper.js';
 import { ContainerLifecycle } from './container-lifecycle.js';
 import { ContainerStarts } from './container-starts.js';
 import { executeCall } from './call-execution.js';
+import { type CallResult, notRun } from './call-result.js';
 import { type AgentStats, agentStats, roomFor } from './capacity.js';
 
 export type { AgentStats };
@@ -93,30 +93,20 @@ export class Agent {
     });
   }
 
-  /** Runs a call to completion on a container and returns the function's response. Throws ApiError. */
-  async submit(call: AgentCall): Promise<FunctionResponse> {
-    if (this.closingNow) throw Errors.CallTimeoutServerBusy.copy();
-    if (!this.tracker.fits(reservedBytes(call.spec))) throw Errors.CallResourceTooBig.copy();
+  /**
+   * Runs a call to completion on a container. Never rejects: the answer, or the error to give the
+   * client (an ApiError as Fn answers it), comes back in the result with how the call ran.
+   */
+  async submit(call: AgentCall): Promise<CallResult> {
+    if (this.closingNow) return notRun(Errors.CallTimeoutServerBusy.copy());
+    if (!this.tracker.fits(reservedBytes(call.spec))) return notRun(Errors.CallResourceTooBig.copy());
     this.inflight++;
     this.obs.callSubmitted(call);
+    let result: CallResult;
     try {
-      const q = this.queueFor(call.spec);
-      let hc = q.protocol.oneShot ? undefined : q.takeFree();
-      if (!hc) {
-        if (!call.background && this.lineIsFull(q)) throw Errors.CallTimeoutServerBusy.copy();
-        const since = Date.now();
-        hc = await this.waitForContainer(q, call);
-        // An async call's timeout is the function's: its wait in line does not count.
-        if (call.background) call.deadline += Date.now() - since;
-      }
-      const res = await executeCall(q, hc, call, this.obs, (rq, rhc, keep) =>
-        this.life.release(rq, rhc, keep),
-      );
-      this.obs.callFinished(call, undefined);
-      return res;
+      result = await this.place(call);
     } catch (err) {
-      this.obs.callFinished(call, err);
-      throw err;
+      result = notRun(err);
     } finally {
       this.inflight--;
       if (this.inflight === 0 && this.drained) {
@@ -125,6 +115,23 @@ export class Agent {
         drained();
       }
     }
+    this.obs.callFinished(call, result);
+    return result;
+  }
+
+  /** Finds the call a container (waiting for one if need be) and runs it there. */
+  private async place(call: AgentCall): Promise<CallResult> {
+    const q = this.queueFor(call.spec);
+    let hc = q.protocol.oneShot ? undefined : q.takeFree();
+    let deadline = call.deadline;
+    if (!hc) {
+      if (!call.background && this.lineIsFull(q)) return notRun(Errors.CallTimeoutServerBusy.copy());
+      const since = Date.now();
+      hc = await this.waitForContainer(q, call);
+      // An async call's timeout is the function's: its wait in line does not count.
+      if (call.background) deadline += Date.now() - since;
+    }
+    return executeCall(q, hc, call, deadline, this.obs, (rq, rhc, keep) => this.life.release(rq, rhc, keep));
   }
 
   /**

@@ -1,5 +1,6 @@
-import { Errors } from '../models/index.js';
-import type { AgentObserver } from './agent-observer.js';
+import { type CallReason, Errors, type StatsPoint } from '../models/index.js';
+import type { AgentObserver, CallDecoration } from './agent-observer.js';
+import { type CallResult, notRun } from './call-result.js';
 import { ExchangeFailure } from './container-protocol.js';
 import type { AgentCall } from './function-spec.js';
 import type { HotContainer } from './hot-container.js';
@@ -10,73 +11,105 @@ import type { SlotQueue } from './slot-queue.js';
 /**
  * Runs one call in the container it was given: Fn's half-timeout rule, the call's log and stats,
  * the failure reasons, and the container's release (kept for the next call, or retired).
+ * `deadline` is the call's, moved by its wait when it is a background call.
  */
 export async function executeCall(
   q: SlotQueue,
   hc: HotContainer,
   call: AgentCall,
+  deadline: number,
   obs: AgentObserver,
   releaseContainer: (q: SlotQueue, hc: HotContainer, keep: boolean) => void,
-): Promise<FunctionResponse> {
+): Promise<CallResult> {
   const timeoutMs = q.spec.timeoutSecs * 1000;
-  const remaining = call.deadline - Date.now();
+  const remaining = deadline - Date.now();
   // Seed 004: a call left with under half its timeout is not started; it times out.
   if (remaining < timeoutMs / 2) {
     releaseContainer(q, hc, !q.protocol.oneShot);
-    call.reason = 'timeout';
-    throw Errors.CallTimeout.copy();
+    return notRun(Errors.CallTimeout.copy(), 'timeout');
   }
-  call.startedAt = Date.now();
-  hc.lastCallAt = call.startedAt;
-  call.containerId = hc.container.dockerId;
+  const startedAt = Date.now();
+  hc.lastCallAt = startedAt;
   hc.calls++;
-  obs.callStarted(call, hc.container);
+  const sent = asSent(call, deadline, obs.callStarted(call, hc.container));
   const shared = hc.capacity > 1 ? SharedLog.of(hc.container) : undefined;
-  if (shared) shared.add(call);
+  if (shared) shared.add(sent);
   else
-    void hc.container.setLogListener(call.onLog ? (line, stream) => call.onLog?.(line, stream) : undefined);
+    void hc.container.setLogListener(sent.onLog ? (line, stream) => sent.onLog?.(line, stream) : undefined);
   let keep = false;
+  let response: FunctionResponse | undefined;
+  let error: unknown;
+  let reason: CallReason | undefined;
   try {
-    const res = await hc.exchange.send(call, remaining);
+    response = await hc.exchange.send(sent, remaining);
     keep = true;
-    return res;
   } catch (e) {
     if (e instanceof ExchangeFailure) {
-      call.reason = e.reason;
+      reason = e.reason;
       keep = e.keep;
-      throw e.error;
+      error = e.error;
+    } else {
+      reason = e instanceof CallDeadlineError ? 'timeout' : await exitReason(hc);
+      error = e;
     }
-    call.reason = e instanceof CallDeadlineError ? 'timeout' : await exitReason(hc);
-    throw e;
-  } finally {
-    call.completedAt = Date.now();
-    q.recordService(hc, call.completedAt - call.startedAt);
-    keep = keep && !q.protocol.oneShot;
-    const release = (): Promise<void> => {
-      // The answer came on the socket; the output comes through Docker and may still be on its way.
-      call.logsDone = shared ? shared.remove(call) : hc.exchange.endLogs();
-      // The observer may extend logsDone (a fresh container's first stats sample).
-      obs.callEnded(call, hc.container);
-      const logsDone = call.logsDone;
-      releaseContainer(q, hc, keep);
-      return logsDone;
-    };
-    // A good answer goes out first: the log switch (a marker written through Docker) and the
-    // hand-off follow on the next turn of the event loop, off the caller's critical path.
-    if (keep) {
-      const released = new Promise<void>((resolve) => setImmediate(() => void release().then(resolve)));
-      call.logsDone = released;
-    } else release();
   }
+  const completedAt = Date.now();
+  q.recordService(hc, completedAt - startedAt);
+  keep = keep && !q.protocol.oneShot;
+  const release = (): Promise<StatsPoint[] | undefined> => {
+    // The answer came on the socket; the output comes through Docker and may still be on its way.
+    const logsDone = shared ? shared.remove(sent) : hc.exchange.endLogs();
+    const stats = obs.callEnded(call, hc.container, reason);
+    releaseContainer(q, hc, keep);
+    return Promise.all([logsDone.catch(() => {}), stats]).then(
+      ([, s]) => s,
+      () => undefined,
+    );
+  };
+  // A good answer goes out first: the log switch (a marker written through Docker) and the
+  // hand-off follow on the next turn of the event loop, off the caller's critical path.
+  const finished = keep
+    ? new Promise<StatsPoint[] | undefined>((resolve) => setImmediate(() => resolve(release())))
+    : release();
+  const containerId = hc.container.dockerId;
+  return response !== undefined
+    ? { response, startedAt, completedAt, containerId, finished }
+    : reason !== undefined
+      ? { error, reason, startedAt, completedAt, containerId, finished }
+      : { error, startedAt, completedAt, containerId, finished };
 }
 
-/** After a broken connection: an OOM kill is `killed`, any other end is `bad_exit`. */
+/**
+ * The call as it is sent: the caller's own object unless its deadline moved or an observer added
+ * headers or a log listener (Object.assign: properties after a spread take V8's slow path).
+ */
+function asSent(call: AgentCall, deadline: number, deco: CallDecoration | undefined): AgentCall {
+  if (!deco && deadline === call.deadline) return call;
+  const inner = call.onLog;
+  const tee = deco?.onLog;
+  return Object.assign({}, call, {
+    deadline,
+    headers: deco?.headers ? Object.assign({}, call.headers, deco.headers) : call.headers,
+    onLog:
+      tee && inner
+        ? (line: string, stream?: 'stdout' | 'stderr') => {
+            inner(line, stream);
+            tee(line, stream);
+          }
+        : (tee ?? inner),
+  });
+}
+
+/**
+ * After a broken connection: an OOM kill is `killed`, any other end is `bad_exit`. The engine
+ * reports the exit a moment after the socket broke; on a loaded machine that can take a second.
+ */
 async function exitReason(hc: HotContainer): Promise<'killed' | 'bad_exit'> {
   const exit =
     hc.exit ??
     (await Promise.race([
       hc.container.exited,
-      new Promise<undefined>((r) => setTimeout(() => r(undefined), 500).unref()),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref()),
     ]));
   return exit?.oomKilled ? 'killed' : 'bad_exit';
 }

@@ -1,4 +1,4 @@
-import { type App, type CallReason, type Fn, fnodeAnnotation, type StatsPoint } from '../models/index.js';
+import { type App, type Fn, fnodeAnnotation } from '../models/index.js';
 
 /** Everything that decides which container a call may run in. */
 export interface FunctionSpec {
@@ -30,32 +30,26 @@ export interface FunctionSpec {
   slotKey: string;
 }
 
-/** One call as the agent runs it. The agent fills the timing and outcome fields. */
+/**
+ * One call as its caller hands it to the agent. The agent never writes into it: what became of
+ * the call comes back as a {@link CallResult}.
+ */
 export interface AgentCall {
-  id: string;
-  spec: FunctionSpec;
-  headers: Record<string, string | string[]>;
-  body: Buffer;
+  readonly id: string;
+  readonly spec: FunctionSpec;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: Buffer;
   /** Epoch ms: submit time + timeout. The timeout starts when the call is submitted. */
-  deadline: number;
+  readonly deadline: number;
   /**
    * An async call from the queue: while it has waited less than a second, sync calls that come
    * to wait for the same containers go before it (a client waits on those), and its timeout
    * starts when it gets a container (its deadline moves by its wait). It still waits at most its
    * timeout for one.
    */
-  background?: boolean;
+  readonly background?: boolean;
   /** Receives the function's output lines while this call holds the container. */
-  onLog?: (line: string, stream?: 'stdout' | 'stderr') => void;
-  startedAt?: number;
-  completedAt?: number;
-  reason?: CallReason;
-  /** Resolves once every line the call wrote has reached `onLog`; set when the call ends. */
-  logsDone?: Promise<void>;
-  /** Docker id of the container that served the call. */
-  containerId?: string;
-  /** Seed 001: the container's resource samples while it ran the call (set by telemetry). */
-  stats?: StatsPoint[];
+  readonly onLog?: (line: string, stream?: 'stdout' | 'stderr') => void;
 }
 
 /**

@@ -1,5 +1,6 @@
 export { Agent, type AgentOptions, type AgentStats } from './agent.js';
-export { type AgentObserver, noopObserver } from './agent-observer.js';
+export { type AgentObserver, type CallDecoration, noopObserver } from './agent-observer.js';
+export { type CallResult, neverStarted } from './call-result.js';
 export type { CallSubmitter } from './call-submitter.js';
 export { EventLoopProbe, type LoadProbe } from './launch-policy.js';
 export {

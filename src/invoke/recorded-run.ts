@@ -1,5 +1,6 @@
 import {
   type AgentCall,
+  type CallResult,
   type CallSubmitter,
   type FunctionResponse,
   type FunctionSpec,
@@ -92,48 +93,39 @@ export function runRecorded(opts: RecordedRunOptions, run: RecordedRun): Promise
     deadline: run.deadline,
     onLog: log.push,
   };
-  let submitted: Promise<FunctionResponse>;
-  try {
-    submitted = opts.agent.submit(agentCall);
-  } catch (err) {
-    submitted = Promise.reject(err);
-  }
-  return submitted.then(
-    (res) => {
-      finish(opts, call, agentCall, log, 'success');
-      return res;
-    },
-    (err: unknown) => {
-      const apiErr = err instanceof ApiError ? err : Errors.InternalServerError.copy();
-      if (!(err instanceof ApiError)) opts.onError?.(err, call.id);
-      finish(opts, call, agentCall, log, 'error', apiErr.message);
-      throw apiErr;
-    },
-  );
+  return opts.agent.submit(agentCall).then((result) => {
+    if (result.response) {
+      finish(opts, call, result, log, 'success');
+      return result.response;
+    }
+    const err = result.error;
+    const apiErr = err instanceof ApiError ? err : Errors.InternalServerError.copy();
+    if (!(err instanceof ApiError)) opts.onError?.(err, call.id);
+    finish(opts, call, result, log, 'error', apiErr.message);
+    throw apiErr;
+  });
 }
 
-/** Records the call once its output is in (`logsDone`). */
+/** Records the call once its output is in (`result.finished`). */
 function finish(
   opts: RecordedRunOptions,
   call: Call,
-  agentCall: AgentCall,
+  result: CallResult,
   log: LogBuffer,
   status: 'success' | 'error',
   error?: string,
 ): void {
-  const record = () => {
+  const { startedAt, reason } = result;
+  result.finished.then((stats) => {
     call.status = status;
-    if (agentCall.startedAt) call.started_at = formatTime(agentCall.startedAt);
-    const completed = agentCall.completedAt ?? Date.now();
+    if (startedAt) call.started_at = formatTime(startedAt);
+    const completed = result.completedAt ?? Date.now();
     call.completed_at = formatTime(completed);
-    if (agentCall.startedAt) call.execution_duration = (completed - agentCall.startedAt) * 1e6;
-    if (error) call.error = callError(error, agentCall.reason);
-    if (agentCall.reason && status === 'error') call.reason = agentCall.reason;
-    if (agentCall.stats && agentCall.stats.length > 0) call.stats = agentCall.stats;
+    if (startedAt) call.execution_duration = (completed - startedAt) * 1e6;
+    if (error) call.error = callError(error, reason);
+    if (reason && status === 'error') call.reason = reason;
+    if (stats && stats.length > 0) call.stats = stats;
     // A call that wrote nothing costs no log row; the log endpoint answers an empty log for it.
     opts.recorder.record(call, log.isEmpty ? undefined : log.toString());
-  };
-  // Logs that could not be drained still leave a record.
-  if (agentCall.logsDone) agentCall.logsDone.then(record, record);
-  else record();
+  });
 }

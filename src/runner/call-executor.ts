@@ -1,5 +1,5 @@
-import type { AgentCall, FunctionResponse } from '../agent/index.js';
-import { type FunctionSpec, LogBuffer, specFor } from '../agent/index.js';
+import type { AgentCall, CallSubmitter, FunctionResponse } from '../agent/index.js';
+import { type FunctionSpec, LogBuffer, neverStarted, specFor } from '../agent/index.js';
 import type { CallResponse, Datastore } from '../datastore/index.js';
 import {
   ApiError,
@@ -23,7 +23,7 @@ import { CallWrites } from './call-writes.js';
 export interface CallExecutorOptions {
   datastore: Datastore;
   queue: MessageQueue;
-  agent: { submit(call: AgentCall): Promise<FunctionResponse> };
+  agent: CallSubmitter;
   lookup: { fn(id: string): Promise<Fn>; app(id: string): Promise<App> };
   /**
    * [V1] Resolves calls that belong to no fn (route calls, `fn_id` empty): their app, a fn-shaped
@@ -183,34 +183,36 @@ export class CallExecutor {
       onLog: log.push,
       background: true,
     };
+    const submitted = this.opts.agent.submit(agentCall);
+    onPlaced();
+    const result = await submitted;
+    const err = result.error;
+    if (result.response === undefined && isBusy(err) && neverStarted(result)) {
+      // The agent is closing, or capacity went to others for the call's whole timeout: it never ran.
+      await this.writes.change({ from: running, to: call });
+      await this.postpone(r);
+      return 'postponed';
+    }
     let outcome: Outcome;
     let response: CallResponse | undefined;
-    try {
-      const submitted = this.opts.agent.submit(agentCall);
-      onPlaced();
-      response = this.capped(await submitted);
-      outcome = { status: 'success', completedAt: agentCall.completedAt ?? Date.now() };
-    } catch (err) {
-      if (isBusy(err) && agentCall.startedAt === undefined) {
-        // The agent is closing, or capacity went to others for the call's whole timeout: it never ran.
-        await this.writes.change({ from: running, to: call });
-        await this.postpone(r);
-        return 'postponed';
-      }
+    if (result.response !== undefined) {
+      response = this.capped(result.response);
+      outcome = { status: 'success', completedAt: result.completedAt ?? Date.now() };
+    } else {
       if (!(err instanceof ApiError)) this.opts.onError?.(err, 'async call', call.id);
       const apiErr = err instanceof ApiError ? err : Errors.InternalServerError.copy();
-      const reason = agentCall.reason ?? (isError(apiErr, 'CallTimeoutServerBusy') ? 'timeout' : undefined);
+      const reason = result.reason ?? (isError(apiErr, 'CallTimeoutServerBusy') ? 'timeout' : undefined);
       outcome = {
         status: 'error',
         error: callError(apiErr.message, reason),
         ...(reason ? { reason } : {}),
-        completedAt: agentCall.completedAt ?? Date.now(),
+        completedAt: result.completedAt ?? Date.now(),
       };
     }
     if (this.abandoned && outcome.status === 'error') return 'done';
-    if (agentCall.startedAt) outcome.startedAt = agentCall.startedAt;
-    await agentCall.logsDone;
-    if (agentCall.stats && agentCall.stats.length > 0) outcome.stats = agentCall.stats;
+    if (result.startedAt) outcome.startedAt = result.startedAt;
+    const stats = await result.finished;
+    if (stats && stats.length > 0) outcome.stats = stats;
     // A log that cannot be stored costs only the log; the call's record still ends.
     if (!log.isEmpty) {
       this.writes

@@ -1,6 +1,14 @@
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { AgentCall, AgentObserver, Container, FunctionSpec } from '../agent/index.js';
+import type {
+  AgentCall,
+  AgentObserver,
+  CallDecoration,
+  CallResult,
+  Container,
+  FunctionSpec,
+} from '../agent/index.js';
+import type { CallReason, StatsPoint } from '../models/index.js';
 import type { FnMetrics } from './metrics.js';
 import type { ContainerSyslog, SyslogHub } from './syslog/container-syslog.js';
 import type { Tracing } from './tracing.js';
@@ -32,62 +40,51 @@ export class TelemetryObserver implements AgentObserver {
     this.opts.metrics?.callSubmitted();
   }
 
-  callStarted(call: AgentCall, container: Container): void {
+  callStarted(call: AgentCall, container: Container): CallDecoration | undefined {
     container.stats?.begin();
     const sys = this.syslogs.get(container);
     const log = this.opts.logger?.isLevelEnabled('debug') ? this.opts.logger : undefined;
-    if (sys || log) this.teeLogs(call, sys, log);
+    const onLog = sys || log ? this.logTee(call, sys, log) : undefined;
     const tracing = this.opts.tracing;
-    if (tracing) {
-      const { api } = tracing;
-      const attributes = { 'fn.call_id': call.id, 'fn.app_id': call.spec.appId, 'fn.fn_id': call.spec.fnId };
-      tracing.start('fnode placement', { startTime: submittedAt(call), attributes }).end();
-      // Object.assign, not `{ ...a, k: v }`: properties after a spread take V8's slow path.
-      const span = tracing.start('fnode call', {
-        kind: api.SpanKind.CLIENT,
-        attributes: Object.assign({}, attributes, { 'container.id': container.dockerId }),
-      });
-      this.spans.set(call, span);
-      const headers = Object.assign({}, call.headers);
-      headers['traceparent'] = tracing.traceparent(span);
-      call.headers = headers;
-    }
+    if (!tracing) return onLog ? { onLog } : undefined;
+    const { api } = tracing;
+    const attributes = { 'fn.call_id': call.id, 'fn.app_id': call.spec.appId, 'fn.fn_id': call.spec.fnId };
+    tracing.start('fnode placement', { startTime: submittedAt(call), attributes }).end();
+    // Object.assign, not `{ ...a, k: v }`: properties after a spread take V8's slow path.
+    const span = tracing.start('fnode call', {
+      kind: api.SpanKind.CLIENT,
+      attributes: Object.assign({}, attributes, { 'container.id': container.dockerId }),
+    });
+    this.spans.set(call, span);
+    const headers = { traceparent: tracing.traceparent(span) };
+    return onLog ? { headers, onLog } : { headers };
   }
 
-  callEnded(call: AgentCall, container: Container): void {
-    const stats = container.stats;
-    if (stats) {
-      const series = stats.end(this.statsWaitMs);
-      if (Array.isArray(series)) call.stats = series;
-      else {
-        // Only the record waits (a fresh container's first sample), never the answer.
-        const logsDone = call.logsDone;
-        const statsDone = series.then((s) => {
-          call.stats = s;
-        });
-        call.logsDone = Promise.all([logsDone, statsDone]).then(() => {});
-      }
-    }
+  callEnded(
+    call: AgentCall,
+    container: Container,
+    reason: CallReason | undefined,
+  ): StatsPoint[] | Promise<StatsPoint[]> | undefined {
     const span = this.spans.get(call);
     if (span) {
       this.spans.delete(call);
-      if (call.reason) {
-        span.setAttribute('fn.error.reason', call.reason);
+      if (reason) {
+        span.setAttribute('fn.error.reason', reason);
         span.setStatus({ code: this.opts.tracing?.api.SpanStatusCode.ERROR ?? 2 });
       }
       span.end();
     }
+    // A fresh container's first sample may still be on its way: only the record waits for it.
+    return container.stats?.end(this.statsWaitMs);
   }
 
-  callFinished(call: AgentCall, err: unknown): void {
+  callFinished(call: AgentCall, result: CallResult): void {
     const m = this.opts.metrics;
     if (!m) return;
-    const queueMs = call.startedAt !== undefined ? call.startedAt - submittedAt(call) : undefined;
-    const execMs =
-      call.startedAt !== undefined && call.completedAt !== undefined
-        ? call.completedAt - call.startedAt
-        : undefined;
-    m.callFinished(call.spec, err, queueMs, execMs);
+    const { startedAt, completedAt } = result;
+    const queueMs = startedAt !== undefined ? startedAt - submittedAt(call) : undefined;
+    const execMs = startedAt !== undefined && completedAt !== undefined ? completedAt - startedAt : undefined;
+    m.callFinished(call.spec, result.error, queueMs, execMs);
   }
 
   containerStarted(spec: FunctionSpec, container: Container, startedAt: number): void {
@@ -121,14 +118,17 @@ export class TelemetryObserver implements AgentObserver {
     }
   }
 
-  private teeLogs(call: AgentCall, sys: ContainerSyslog | undefined, log: Logger | undefined): void {
-    const inner = call.onLog;
+  /** The call's lines to syslog (with its id) and to the server's log at debug level. */
+  private logTee(
+    call: AgentCall,
+    sys: ContainerSyslog | undefined,
+    log: Logger | undefined,
+  ): (line: string, stream?: 'stdout' | 'stderr') => void {
     const id = call.id;
     const fields = log
       ? { user_log: true, app_id: call.spec.appId, fn_id: call.spec.fnId, call_id: id }
       : undefined;
-    call.onLog = (line, stream) => {
-      inner?.(line, stream);
+    return (line, stream) => {
       sys?.write(id, line, stream);
       if (log) log.debug(stream ? Object.assign({}, fields, { stream }) : fields, line);
     };

@@ -52,7 +52,7 @@ describe('agent scheduling', () => {
     const a = make({ serviceMs: 5, graceMs: 10_000 });
     const s = spec();
     const answers = await Promise.all(Array.from({ length: 6 }, () => a.submit(call(s))));
-    assert.ok(answers.every((r) => r.status === 200));
+    assert.ok(answers.every((r) => r.response?.status === 200));
     assert.equal(driver.started.length, 1);
   });
 
@@ -60,7 +60,7 @@ describe('agent scheduling', () => {
     const a = make({ serviceMs: 300, graceMs: 10 });
     const s = spec();
     const answers = await Promise.all(Array.from({ length: 4 }, () => a.submit(call(s))));
-    assert.ok(answers.every((r) => r.status === 200));
+    assert.ok(answers.every((r) => r.response?.status === 200));
     assert.ok(driver.started.length >= 2, `started ${driver.started.length}`);
   });
 
@@ -73,7 +73,7 @@ describe('agent scheduling', () => {
     }, 5);
     const answers = await Promise.all(Array.from({ length: 6 }, () => a.submit(call(s))));
     clearInterval(watch);
-    assert.ok(answers.every((r) => r.status === 200));
+    assert.ok(answers.every((r) => r.response?.status === 200));
     assert.ok(most <= 2, `at most 2 containers of 128 MiB in 256 MiB, saw ${most}`);
     assert.ok(a.stats().memoryUsedBytes <= 256 * MiB);
   });
