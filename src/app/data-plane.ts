@@ -2,21 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Agent } from '../agent/index.js';
 import { DockerDriver } from '../agent/index.js';
+import { asyncRoutes } from '../calls/index.js';
 import type { Config } from '../config/index.js';
 import { type Datastore, isDatastoreUnavailable } from '../datastore/index.js';
-import {
-  asyncRoutes,
-  CallRecorder,
-  InvokeService,
-  invokeRoutes,
-  type LookupCache,
-  routeResolver,
-  WarmPools,
-} from '../invoke/index.js';
+import { CallRecorder, InvokeService, invokeRoutes, type LookupCache, WarmPools } from '../invoke/index.js';
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, reconcileQueue } from '../runner/index.js';
 import type { ReadinessCheck, ServerPlugin } from '../server/index.js';
 import type { Telemetry } from '../telemetry/index.js';
+import { routeResolver } from '../v1/index.js';
 import { dockerCheck, queueCheck } from './readiness.js';
 
 /**

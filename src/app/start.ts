@@ -5,7 +5,8 @@ import type { Agent } from '../agent/index.js';
 import type { Config } from '../config/index.js';
 import { createDatastore, type Datastore } from '../datastore/index.js';
 import { Errors, useIdPort } from '../models/index.js';
-import { callsRoutes, invalidatingDatastore, LookupCache, type WarmPools } from '../invoke/index.js';
+import { callsRoutes } from '../calls/index.js';
+import { invalidatingDatastore, LookupCache, type WarmPools } from '../invoke/index.js';
 import { type AsyncRunner, CallPruner } from '../runner/index.js';
 import { buildServer, healthRoutes, sendErrorFor } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
@@ -15,7 +16,7 @@ import { type AuthWiring, wireAuth } from './auth-wiring.js';
 import { type DataPlane, wireDataPlane } from './data-plane.js';
 import { datastoreCheck } from './readiness.js';
 import { readTls } from './tls.js';
-import { v1Plugins } from './v1-wiring.js';
+import { v1Plugins } from '../v1/index.js';
 import { version } from './version.js';
 
 export interface Fnode {

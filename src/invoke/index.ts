@@ -1,11 +1,14 @@
 export { CallRecorder, type CallRecorderOptions } from './call-recorder.js';
-export { asyncRoutes } from './async-routes.js';
 export { type AsyncHeaders, parseAsyncHeaders } from './async-headers.js';
-export { callsRoutes } from './calls-routes.js';
 export { InvokeService, type InvokeServiceOptions, type InvokeRequest } from './invoke-service.js';
 export { invokeRoutes, type InvokeRoutesOptions } from './invoke-routes.js';
 export { LookupCache, invalidatingDatastore } from './lookup-cache.js';
-export { V1InvokeService, type V1InvokeServiceOptions } from './v1-invoke-service.js';
-export { v1InvokeRoutes, type V1InvokeRoutesOptions } from './v1-routes.js';
-export { routeAsFn, routeResolver } from './v1-route-target.js';
+export { routeAnyMethod } from './any-method.js';
+export {
+  type HeaderMap,
+  triggerRequestHeaders,
+  triggerResponse,
+  writableHeaders,
+} from './headers.js';
+export { newSyncCall, type RecordedRunOptions, runRecorded } from './recorded-run.js';
 export { WarmPools, type WarmPoolsOptions } from './warm-pools.js';

@@ -21,7 +21,7 @@ import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
 import { RequestLogController } from './request-log.js';
-import { sendErrorFor } from './v1/v1-errors.js';
+import { sendErrorFor } from './v1-errors.js';
 
 /** A route family registered in its own scope, e.g. `{ plugin: invokeRoutes, options: {...} }`. */
 export interface ServerPlugin {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { isV1Path } from './v1/v1-errors.js';
+import { isV1Path } from './v1-errors.js';
 
 /** What Node's HTTP parser says about a request it refused, with the bytes it had read (a Buffer). */
 interface ClientError extends Error {

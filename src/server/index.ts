@@ -8,15 +8,7 @@ export { Type } from '@sinclair/typebox';
 export { healthRoutes, type ReadinessCheck } from './health-routes.js';
 export { CallAccepted, CallList, CallLog } from './schemas/call-schemas.js';
 export { errorResponses } from './schemas/common-schemas.js';
-export { v1Errors as v1ErrorResponses } from './schemas/v1-schemas.js';
-export {
-  isV1Path,
-  sendErrorFor,
-  sendV1Error,
-  toV1Route,
-  useV1Errors,
-  useV1NotFound,
-  type V1ApiOptions,
-  type V1Route,
-  v1Api,
-} from './v1/index.js';
+export { AnnotationsSchema, ConfigSchema, Nullable } from './schemas/common-schemas.js';
+export { asGoDecodes, decodable } from './json-bodies.js';
+export { v1Errors } from './schemas/v1-error-schemas.js';
+export { isV1Path, sendErrorFor, sendV1Error, useV1Errors, useV1NotFound } from './v1-errors.js';

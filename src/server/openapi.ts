@@ -9,7 +9,7 @@ import { ErrorBody, errorsShaped } from './schemas/common-schemas.js';
 import { FnSchema } from './schemas/fn-schemas.js';
 import { TokenSchema } from './schemas/token-schemas.js';
 import { TriggerSchema } from './schemas/trigger-schemas.js';
-import { V1ErrorSchema } from './schemas/v1-schemas.js';
+import { V1ErrorSchema } from './schemas/v1-error-schemas.js';
 
 /**
  * Registers the OpenAPI generator (it records every route added after it, so it goes first) and

@@ -2,7 +2,7 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { isV1Path } from './v1/v1-errors.js';
+import { isV1Path } from './v1-errors.js';
 
 /**
  * Requests Node's HTTP server keeps from Fastify, answered as Fn answers: an `Expect` other than

@@ -76,7 +76,8 @@ async function postgresBackend(redis: boolean): Promise<Backend> {
 /** fnode as a real child process, the way an operator runs it. */
 async function spawnFnode(env: Record<string, string>, base: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
-    env: { ...process.env, ...env },
+    // A cold start on a loaded machine can take seconds (as in startTestFnode).
+    env: { ...process.env, FN_HOT_START_TIMEOUT_MSECS: '30000', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/index.js';
-import { v1Api } from '../../src/server/v1/index.js';
+import { v1Api } from '../../src/v1/index.js';
 import { describeEachDialect, uniq } from '../datastore/dialects.js';
 import { send } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import { v1Api } from '../../src/server/v1/index.js';
+import { v1Api } from '../../src/v1/index.js';
 import { startTestServer, type TestServer } from '../server/helpers.js';
 
 /** A server with the v1 API on a fresh SQLite file; `close` removes everything. */

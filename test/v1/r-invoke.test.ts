@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { goDuration } from '../../src/invoke/v1-routes.js';
+import { goDuration } from '../../src/v1/index.js';
 import { dockerAvailable, eventually, http, startTestFnode, type TestFnode } from '../helpers/fnode.js';
 import { callIdOf, createRoute, v1Call, v1Log } from './v1-helpers.js';
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { cleanRoutePath } from '../../models/index.js';
+import { cleanRoutePath } from '../models/index.js';
+import { v1Errors } from '../server/index.js';
 import {
   V1AppParams,
   V1Deleted,
@@ -8,8 +9,7 @@ import {
   V1RouteList,
   V1RouteListQuery,
   V1RouteParams,
-  v1Errors,
-} from '../schemas/v1-schemas.js';
+} from './v1-schemas.js';
 import { routeFromBody } from './v1-bodies.js';
 import type { V1Service } from './v1-service.js';
 

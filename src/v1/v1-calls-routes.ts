@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Datastore } from '../../datastore/index.js';
+import type { Datastore } from '../datastore/index.js';
 import {
   ApiError,
   type Call,
@@ -11,7 +11,8 @@ import {
   fail,
   isValidId,
   publicCall,
-} from '../../models/index.js';
+} from '../models/index.js';
+import { v1Errors } from '../server/index.js';
 import {
   V1AppParams,
   V1CallAnswer,
@@ -19,8 +20,7 @@ import {
   V1CallListQuery,
   V1CallParams,
   V1LogAnswer,
-  v1Errors,
-} from '../schemas/v1-schemas.js';
+} from './v1-schemas.js';
 import type { V1Service } from './v1-service.js';
 
 type CallParams = { Params: { app: string; call_id: string } };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { v1Errors } from '../server/index.js';
 import {
   V1AppAnswer,
   V1AppBodySchema,
@@ -6,8 +7,7 @@ import {
   V1AppListQuery,
   V1AppParams,
   V1Deleted,
-  v1Errors,
-} from '../schemas/v1-schemas.js';
+} from './v1-schemas.js';
 import { appFromBody } from './v1-bodies.js';
 import type { V1Service } from './v1-service.js';
 

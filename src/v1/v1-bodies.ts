@@ -1,5 +1,5 @@
-import type { Annotations } from '../../models/index.js';
-import { cleanRoutePath, fail } from '../../models/index.js';
+import type { Annotations } from '../models/index.js';
+import { cleanRoutePath, fail } from '../models/index.js';
 
 /** The `app` object of `{"app":{…}}`, as Go would decode it (null = absent). */
 export interface V1AppBody {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ApiError, Errors, errMethodNotAllowed, errV1PathNotFound } from '../../models/index.js';
-import { sendApiError, toApiError } from '../error-handler.js';
-import { routePattern } from '../not-found.js';
+import { type ApiError, Errors, errMethodNotAllowed, errV1PathNotFound } from '../models/index.js';
+import { sendApiError, toApiError } from './error-handler.js';
+import { routePattern } from './not-found.js';
 
 const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import type { Datastore } from '../../datastore/index.js';
-import { asGoDecodes, decodable } from '../json-bodies.js';
-import { V1SharedSchemas } from '../schemas/v1-schemas.js';
+import type { Datastore } from '../datastore/index.js';
+import { asGoDecodes, decodable } from '../server/index.js';
+import { V1SharedSchemas } from './v1-schemas.js';
 import { v1AppsRoutes } from './v1-apps-routes.js';
 import { v1CallsRoutes } from './v1-calls-routes.js';
-import { useV1Errors, useV1NotFound } from './v1-errors.js';
+import { useV1Errors, useV1NotFound } from '../server/index.js';
 import { v1RoutesRoutes } from './v1-routes-routes.js';
 import { V1Service } from './v1-service.js';
 

@@ -1,4 +1,4 @@
-import type { Datastore } from '../../datastore/index.js';
+import type { Datastore } from '../datastore/index.js';
 import {
   type Annotations,
   ApiError,
@@ -14,7 +14,7 @@ import {
   type Route,
   routeWithDefaults,
   validateRoute,
-} from '../../models/index.js';
+} from '../models/index.js';
 import type { V1AppBody, V1RouteBody } from './v1-bodies.js';
 
 /**

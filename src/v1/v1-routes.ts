@@ -3,10 +3,15 @@ import { ChunkedBodyHeader, type FunctionResponse } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { Errors, isApiError, isValidResourceName, type Route } from '../models/index.js';
 import type { AsyncCalls } from '../runner/index.js';
-import { CallAccepted, Type, useV1Errors, useV1NotFound, v1ErrorResponses } from '../server/index.js';
-import { routeAnyMethod } from './any-method.js';
-import { type HeaderMap, triggerRequestHeaders, triggerResponse, writableHeaders } from './headers.js';
-import type { LookupCache } from './lookup-cache.js';
+import { CallAccepted, Type, useV1Errors, useV1NotFound, v1Errors } from '../server/index.js';
+import {
+  type HeaderMap,
+  type LookupCache,
+  routeAnyMethod,
+  triggerRequestHeaders,
+  triggerResponse,
+  writableHeaders,
+} from '../invoke/index.js';
 import { routeAsFn } from './v1-route-target.js';
 import type { V1InvokeService } from './v1-invoke-service.js';
 
@@ -42,7 +47,7 @@ const routeSchema = {
       headers: CallIdHeader,
       content: { 'application/json': { schema: CallAccepted } },
     },
-    ...v1ErrorResponses(400, 404, 413, 502, 504),
+    ...v1Errors(400, 404, 413, 502, 504),
     default: {
       description:
         "The function's answer with the status it set (http-stream's Fn-Http-Status, a legacy format's own)",

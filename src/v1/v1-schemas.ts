@@ -1,6 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Type } from '@sinclair/typebox';
-import { AnnotationsSchema, ConfigSchema, errorsShaped, Nullable } from './common-schemas.js';
+import { AnnotationsSchema, ConfigSchema, Nullable, Type } from '../server/index.js';
 
 /**
  * [V1] Schemas of the `/v1` API. Bodies mirror Go's decoder (v1-bodies.ts): fields are nullable,
@@ -10,11 +9,6 @@ import { AnnotationsSchema, ConfigSchema, errorsShaped, Nullable } from './commo
  */
 
 const Time = Type.String({ format: 'date-time' });
-
-export const V1ErrorSchema = Type.Object(
-  { error: Type.Object({ message: Type.String() }) },
-  { $id: 'V1Error', description: 'Every v1 error: `{"error":{"message":...}}`' },
-);
 
 export const V1AppSchema = Type.Object(
   {
@@ -143,8 +137,3 @@ export const V1LogAnswer = Type.Object(
   { description: 'JSON; with Accept: text/plain the log text itself' },
 );
 export const V1Deleted = Type.Object({ message: Message });
-
-/** The error statuses a v1 route may answer, each with the v1 error body. */
-export function v1Errors(...statuses: number[]): Record<number, TSchema> {
-  return errorsShaped('V1Error', statuses);
-}

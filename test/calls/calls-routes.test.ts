@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { callsRoutes } from '../../src/invoke/index.js';
+import { callsRoutes } from '../../src/calls/index.js';
 import { send, startTestServer, type TestServer } from '../server/helpers.js';
 
 /** The calls API alone on a fresh SQLite file: its answers need no containers. */

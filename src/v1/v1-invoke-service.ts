@@ -1,8 +1,7 @@
 import type { FunctionResponse } from '../agent/index.js';
 import { specForRoute } from '../agent/index.js';
 import type { App, Call, Route } from '../models/index.js';
-import type { HeaderMap } from './headers.js';
-import { newSyncCall, type RecordedRunOptions, runRecorded } from './recorded-run.js';
+import { type HeaderMap, newSyncCall, type RecordedRunOptions, runRecorded } from '../invoke/index.js';
 
 export interface V1InvokeRequest {
   app: App;

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { CallSubmitter } from '../agent/index.js';
 import type { Datastore } from '../datastore/index.js';
-import { type CallRecorder, type LookupCache, V1InvokeService, v1InvokeRoutes } from '../invoke/index.js';
+import type { CallRecorder, LookupCache } from '../invoke/index.js';
+import { V1InvokeService } from './v1-invoke-service.js';
+import { v1InvokeRoutes } from './v1-routes.js';
 import type { AsyncCalls } from '../runner/index.js';
 import type { ServerPlugin } from '../server/index.js';
-import { v1Api } from '../server/index.js';
+import { v1Api } from './v1-api.js';
 
 /** [V1] `/v1` always; `/r` when this node runs functions. */
 export function v1Plugins(opts: {

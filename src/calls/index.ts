@@ -1,0 +1,2 @@
+export { asyncRoutes } from './async-routes.js';
+export { callsRoutes } from './calls-routes.js';
