@@ -177,6 +177,18 @@ function refuseUnused(env: Env): void {
   }
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevelOf(env: Env): string {
+  const raw = read(env, 'FN_LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  const level = raw.toLowerCase();
+  // Fn's logrus names one level differently.
+  if (level === 'warning') return 'warn';
+  if (LOG_LEVELS.includes(level)) return level;
+  throw new ConfigError(`FN_LOG_LEVEL=${JSON.stringify(raw)} must be one of ${LOG_LEVELS.join(', ')}`);
+}
+
 function authSetting(env: Env): boolean {
   const raw = read(env, 'FNODE_AUTH');
   if (raw === undefined || /^(on|1|t|true)$/i.test(raw)) return true;
@@ -213,7 +225,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dbUrl,
     mqUrl: read(env, 'FN_MQ_URL') ?? dbUrl,
     logstoreUrl: read(env, 'FN_LOGSTORE_URL') ?? dbUrl,
-    logLevel: read(env, 'FN_LOG_LEVEL') ?? 'info',
+    logLevel: logLevelOf(env),
     publicLbUrl: read(env, 'FN_PUBLIC_LB_URL')?.replace(/\/+$/, ''),
     maxRequestSize: int(env, 'FN_MAX_REQUEST_SIZE', DEFAULT_MAX_BODY_BYTES),
     maxRequestHeaderSize: int(env, 'FN_MAX_REQUEST_HEADER_SIZE', DEFAULT_MAX_REQUEST_HEADER_SIZE, 1024),

@@ -35,6 +35,17 @@ describe('configuration from the environment', () => {
     );
   });
 
+  it('reads FN_LOG_LEVEL as pino and logrus name levels, and refuses a typo', () => {
+    assert.equal(loadConfig({}).logLevel, 'info');
+    assert.equal(loadConfig({ FN_LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
+    assert.equal(loadConfig({ FN_LOG_LEVEL: 'warning' }).logLevel, 'warn');
+    assert.throws(
+      () => loadConfig({ FN_LOG_LEVEL: 'debgu' }),
+      (e: unknown) =>
+        e instanceof ConfigError && /^FN_LOG_LEVEL="debgu" must be one of fatal, error/.test(e.message),
+    );
+  });
+
   it('refuses what fnode would not do: Fn cluster node types, an unknown node type, FN_HOT_POLL_MSECS', () => {
     for (const type of ['lb', 'runner', 'pure-runner']) {
       assert.throws(
