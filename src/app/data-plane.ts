@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { type Datastore, isDatastoreUnavailable } from '../datastore/index.js';
 import {
   asyncRoutes,
+  statsRoutes,
   CallRecorder,
   InvokeService,
   invokeRoutes,
@@ -168,6 +169,7 @@ export async function wireDataPlane({
         },
       },
       { plugin: asyncRoutes, options: { datastore, calls: asyncCalls } },
+      { plugin: statsRoutes, options: { rollup: telemetry.rollup } },
     ],
     async start() {
       await warmPools.sync();

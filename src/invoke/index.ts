@@ -1,5 +1,6 @@
 export { CallRecorder, type CallRecorderOptions } from './call-recorder.js';
 export { asyncRoutes } from './async-routes.js';
+export { statsRoutes } from './stats-routes.js';
 export { type AsyncHeaders, parseAsyncHeaders } from './async-headers.js';
 export { callsRoutes } from './calls-routes.js';
 export { InvokeService, type InvokeServiceOptions, type InvokeRequest } from './invoke-service.js';

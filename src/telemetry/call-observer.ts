@@ -1,7 +1,8 @@
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AgentCall, AgentObserver, Container, FunctionSpec } from '../agent/index.js';
-import type { FnMetrics } from './metrics.js';
+import type { CallRollup } from './call-rollup.js';
+import { type FnMetrics, outcomeOf } from './metrics.js';
 import type { ContainerSyslog, SyslogHub } from './syslog/container-syslog.js';
 import type { Tracing } from './tracing.js';
 
@@ -11,6 +12,8 @@ export interface TelemetryObserverOptions {
   tracing?: Tracing | undefined;
   /** Function output lines go here at debug level, with `call_id` (Fn's `user_log`). */
   logger?: Logger | undefined;
+  /** The last hour of calls per fn, for the dashboard's overview (`GET /v2/stats`). */
+  rollup?: CallRollup | undefined;
   /** How long a call's record may wait for the first stats sample of a fresh container. */
   statsWaitMs?: number;
 }
@@ -81,17 +84,24 @@ export class TelemetryObserver implements AgentObserver {
 
   callFinished(call: AgentCall, err: unknown): void {
     const m = this.opts.metrics;
-    if (!m) return;
+    const rollup = this.opts.rollup;
+    if (!m && !rollup) return;
     const queueMs = call.startedAt !== undefined ? call.startedAt - submittedAt(call) : undefined;
     const execMs =
       call.startedAt !== undefined && call.completedAt !== undefined
         ? call.completedAt - call.startedAt
         : undefined;
-    m.callFinished(call.spec, err, queueMs, execMs);
+    rollup?.record(call.spec, outcomeOf(err) !== 'success', execMs);
+    m?.callFinished(call.spec, err, queueMs, execMs);
   }
 
   containerStarted(spec: FunctionSpec, container: Container, startedAt: number): void {
     this.opts.metrics?.containerStarted(spec, Date.now() - startedAt, true);
+    const rollup = this.opts.rollup;
+    if (rollup) {
+      rollup.hot(spec, 1);
+      void container.exited.then(() => rollup.hot(spec, -1));
+    }
     const hub = this.opts.syslog;
     if (hub && spec.syslogUrl) {
       const sys = hub.open(spec.syslogUrl, spec.fnId, spec.appId);
