@@ -23,9 +23,10 @@ const TYPES: Record<string, string> = {
  * Looked for at the first request only: an idle server never touches the folder.
  */
 function findUiDir(): string | undefined {
-  for (const rel of ['../ui/', '../../ui/', '../../dist/ui/']) {
+  for (const rel of ['../../dist/ui/', '../ui/', '../../ui/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, 'index.html'))) return dir;
+    // `assets` too: the sources' ui/index.html is not the built page.
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
   }
   return undefined;
 }
