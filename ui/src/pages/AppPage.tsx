@@ -41,7 +41,7 @@ export function AppPage(props: { appId: string }) {
           void action.run((api) => api.json('DELETE', `/v2/apps/${id}`)).then((ok) => ok && go('/apps'))
         }
       />
-      <EditForm key={a.updated_at} kind="app" path={`/v2/apps/${id}`} entity={a} onSaved={app.reload} />
+      <EditForm key={a.id} kind="app" path={`/v2/apps/${id}`} entity={a} onSaved={app.reload} />
 
       <h2>Functions</h2>
       <form
