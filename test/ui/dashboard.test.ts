@@ -104,6 +104,27 @@ describe('the web dashboard in a browser', { skip: !dockerAvailable() && 'Docker
     assert.ok(Number(await chart.getAttribute('data-points')) >= 1, 'the chart has data points');
     assert.ok((await chart.locator('path[stroke]').count()) >= 1, 'a line is drawn');
     assert.match((await chart.locator('path[stroke]').first().getAttribute('d')) ?? '', /^M[\d.]+,[\d.]+/);
+  });
+
+  it("charts a longer call's statistics over time", async () => {
+    const created = await http(fnode.url, 'POST', '/v2/fns', {
+      app_id: appId,
+      name: 'sleep',
+      image: 'fnode-test/sleep',
+    });
+    assert.equal(created.status, 200, created.text);
+    const sleepId = created.json<{ id: string }>().id;
+    await page.goto(`${fnode.url}/ui/fns/${sleepId}/invoke`);
+    await page.getByLabel('Body').fill('3500');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('invoke-status').filter({ hasText: '200' }).waitFor({ timeout: 60_000 });
+    await page.locator('.answer a').click();
+    await page.getByTestId('call-status').filter({ hasText: 'success' }).waitFor({ timeout: 30_000 });
+    const chart = page.getByRole('img', { name: 'Memory chart' });
+    await chart.waitFor();
+    assert.ok(Number(await chart.getAttribute('data-points')) >= 3, 'a point a second for 3.5 s');
+    assert.ok((await chart.locator('circle.point').count()) >= 3);
+    await page.getByRole('img', { name: 'CPU chart' }).waitFor();
     await screenshot(page, 'call');
   });
 

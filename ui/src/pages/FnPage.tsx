@@ -59,13 +59,7 @@ export function FnPage(props: { fnId: string }) {
       </p>
       <ErrorBox error={action.error} />
       <CallsPanel fnId={f.id} />
-      <EditForm
-        key={String((f as { updated_at?: string }).updated_at)}
-        kind="fn"
-        path={`/v2/fns/${id}`}
-        entity={f}
-        onSaved={fn.reload}
-      />
+      <EditForm key={f.id} kind="fn" path={`/v2/fns/${id}`} entity={f} onSaved={fn.reload} />
       <TriggersPanel appId={app.id} fnId={f.id} fns={[f]} />
     </section>
   );
