@@ -10,11 +10,12 @@ export function configToText(c: Record<string, string> | undefined): string {
 export function textToConfig(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [i, raw] of text.split('\n').entries()) {
-    const line = raw.trim();
-    if (!line) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`Config line ${i + 1} is not KEY=value: "${line.slice(0, 40)}"`);
-    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    if (!raw.trim()) continue;
+    // The value is kept as typed (spaces included): config values are opaque strings.
+    const eq = raw.indexOf('=');
+    const key = eq < 0 ? '' : raw.slice(0, eq).trim();
+    if (!key) throw new Error(`Config line ${i + 1} is not KEY=value: "${raw.trim().slice(0, 40)}"`);
+    out[key] = raw.slice(eq + 1);
   }
   return out;
 }
