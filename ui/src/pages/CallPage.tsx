@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { statsSeries } from '../chart';
 import { LineChart } from '../components/LineChart';
 import { ErrorBox, Link } from '../components/widgets';
@@ -29,6 +29,12 @@ export function CallPage(props: { fnId: string; callId: string }) {
     1500,
     pending,
   );
+  // The log is written with the record: read it again once the call is seen ended.
+  const ended = call.data !== undefined && ENDED.has(call.data.status);
+  const reloadLog = log.reload;
+  useEffect(() => {
+    if (ended) reloadLog();
+  }, [ended, reloadLog]);
   const c = call.data;
   const groups = statsSeries(c?.stats);
   return (
