@@ -48,7 +48,7 @@ describe('the web dashboard in a browser', { skip: !dockerAvailable() && 'Docker
     appId = decodeURIComponent(page.url().split('/').pop()!);
 
     await page.getByLabel('Function name').fill(fnName);
-    await page.getByLabel('Image').fill('fnode-test/logs');
+    await page.getByLabel('Image', { exact: true }).fill('fnode-test/logs');
     await page.getByRole('button', { name: 'Create function' }).click();
     await page.waitForURL(/\/ui\/fns\/[^/]+$/);
     await page.getByRole('heading', { name: `Function ${fnName}` }).waitFor();
@@ -61,6 +61,18 @@ describe('the web dashboard in a browser', { skip: !dockerAvailable() && 'Docker
     await screenshot(page, 'fn');
     await page.goto(`${fnode.url}/ui/apps/${appId}`);
     await page.getByRole('link', { name: fnName }).waitFor();
+    // A v1 route too, created and listed with its /r URL.
+    await page.getByLabel('Route path').fill('/hello');
+    await page.getByLabel('Route image').fill('fnode-test/hello');
+    await page.getByRole('button', { name: 'Create route' }).click();
+    await page.getByText(`${fnode.url}/r/${appName}/hello`).waitFor();
+    const routes = (await http(fnode.url, 'GET', `/v1/apps/${appName}/routes`)).json<{
+      routes: { path: string }[];
+    }>();
+    assert.deepEqual(
+      routes.routes.map((r) => r.path),
+      ['/hello'],
+    );
     await screenshot(page, 'app');
     await page.goto(`${fnode.url}/ui/apps`);
     await page.getByRole('link', { name: appName }).waitFor();
@@ -111,7 +123,7 @@ describe('the web dashboard in a browser', { skip: !dockerAvailable() && 'Docker
     assert.match((await chart.locator('path[stroke]').first().getAttribute('d')) ?? '', /^M[\d.]+,[\d.]+/);
   });
 
-  it("charts a longer call's statistics over time", async () => {
+  it("charts a 5 s call's statistics over time", async () => {
     const created = await http(fnode.url, 'POST', '/v2/fns', {
       app_id: appId,
       name: 'sleep',
@@ -120,14 +132,14 @@ describe('the web dashboard in a browser', { skip: !dockerAvailable() && 'Docker
     assert.equal(created.status, 200, created.text);
     const sleepId = created.json<{ id: string }>().id;
     await page.goto(`${fnode.url}/ui/fns/${sleepId}/invoke`);
-    await page.getByLabel('Body').fill('3500');
+    await page.getByLabel('Body').fill('5000');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByTestId('invoke-status').filter({ hasText: '200' }).waitFor({ timeout: 60_000 });
     await page.locator('.answer a').click();
     await page.getByTestId('call-status').filter({ hasText: 'success' }).waitFor({ timeout: 30_000 });
     const chart = page.getByRole('img', { name: 'Memory chart' });
     await chart.waitFor();
-    assert.ok(Number(await chart.getAttribute('data-points')) >= 3, 'a point a second for 3.5 s');
+    assert.ok(Number(await chart.getAttribute('data-points')) >= 3, 'a point a second for 5 s');
     assert.ok((await chart.locator('circle.point').count()) >= 3);
     await page.getByRole('img', { name: 'CPU chart' }).waitFor();
     await screenshot(page, 'call');

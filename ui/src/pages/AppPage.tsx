@@ -1,6 +1,7 @@
 import { useContext, useState } from 'react';
 import { query } from '../api';
 import { EditForm } from '../components/EditForm';
+import { RoutesPanel } from '../components/RoutesPanel';
 import { TriggersPanel } from '../components/TriggersPanel';
 import { ConfirmDelete, ErrorBox, Field, Link, Pager, useCursorPages } from '../components/widgets';
 import { NavContext, useAction, useLoad } from '../hooks';
@@ -113,6 +114,7 @@ export function AppPage(props: { appId: string }) {
         onNext={() => pages.next(fns.data?.next_cursor)}
       />
       <TriggersPanel appId={a.id} fns={fns.data?.items ?? []} />
+      <RoutesPanel appName={a.name} />
     </section>
   );
 }
