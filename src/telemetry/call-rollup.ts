@@ -18,6 +18,9 @@ class Minute {
   calls = 0;
   errors = 0;
   maxHot = 0;
+  /** The shortest and longest durations: percentiles never read outside them. */
+  minMs = Number.POSITIVE_INFINITY;
+  maxMs = 0;
   readonly durations = new Uint32Array(DURATION_BOUNDS_MS.length + 1);
 
   reset(minute: number, hot: number): void {
@@ -25,6 +28,8 @@ class Minute {
     this.calls = 0;
     this.errors = 0;
     this.maxHot = hot;
+    this.minMs = Number.POSITIVE_INFINITY;
+    this.maxMs = 0;
     this.durations.fill(0);
   }
 }
@@ -88,13 +93,22 @@ class Acc {
   calls = 0;
   errors = 0;
   hot = 0;
+  minMs = Number.POSITIVE_INFINITY;
+  maxMs = 0;
   readonly durations = new Uint32Array(DURATION_BOUNDS_MS.length + 1);
 
   add(m: Minute): void {
     this.calls += m.calls;
     this.errors += m.errors;
     this.hot += m.maxHot;
+    this.minMs = Math.min(this.minMs, m.minMs);
+    this.maxMs = Math.max(this.maxMs, m.maxMs);
     for (let i = 0; i < m.durations.length; i++) this.durations[i]! += m.durations[i]!;
+  }
+
+  /** A bucket's interpolation may fall beyond what was seen (one 5 s call reads 7.5 s). */
+  private clamp(ms: number | null): number | null {
+    return ms === null ? null : Math.min(this.maxMs, Math.max(this.minMs, ms));
   }
 
   figures(secs: number, hot: number): RollupFigures {
@@ -103,8 +117,8 @@ class Acc {
       errors: this.errors,
       calls_per_sec: this.calls / secs,
       error_rate: this.calls ? this.errors / this.calls : 0,
-      p50_ms: percentileMs(this.durations, 0.5),
-      p99_ms: percentileMs(this.durations, 0.99),
+      p50_ms: this.clamp(percentileMs(this.durations, 0.5)),
+      p99_ms: this.clamp(percentileMs(this.durations, 0.99)),
       hot_containers: hot,
     };
   }
@@ -148,7 +162,11 @@ export class CallRollup {
     const m = this.current(this.ring(spec));
     m.calls++;
     if (failed) m.errors++;
-    if (execMs !== undefined) m.durations[bucketOf(execMs)]!++;
+    if (execMs !== undefined) {
+      m.durations[bucketOf(execMs)]!++;
+      if (execMs < m.minMs) m.minMs = execMs;
+      if (execMs > m.maxMs) m.maxMs = execMs;
+    }
   }
 
   /** A container of the fn is up (+1) or gone (-1). */

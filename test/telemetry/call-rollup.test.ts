@@ -48,6 +48,7 @@ describe('the last hour of calls (the overview)', () => {
       ],
     );
     assert.equal(s.fns[0]!.p50_ms, 15);
+    assert.equal(s.fns[1]!.p99_ms, 150, "one call of 150 ms: not its bucket's interpolation (199 ms)");
     assert.equal(s.fns[2]!.p50_ms, null, 'a call that never ran has no duration');
     assert.deepEqual(s.apps.map((a) => [a.app_name, a.calls, a.errors]).sort(), [
       ['one', 4, 1],
