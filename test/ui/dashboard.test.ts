@@ -88,6 +88,11 @@ describe('the web dashboard in a browser', { skip: !dockerAvailable() && 'Docker
     const fn = (await http(fnode.url, 'GET', `/v2/fns/${fnId}`)).json<{ memory: number; config: object }>();
     assert.equal(fn.memory, 256);
     assert.deepEqual(fn.config, { GREETING: 'hi' });
+    // An HTTP trigger of the fn, its URL shown to copy.
+    await page.getByLabel('Trigger name').fill('hello');
+    await page.getByLabel('Source path').fill('/hello');
+    await page.getByRole('button', { name: 'Create trigger' }).click();
+    await page.getByText(`${fnode.url}/t/${appName}/hello`).waitFor();
   });
 
   it('invokes the function from the console and shows status, body, headers and the call id', async () => {
