@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { type Api, ApiProblem } from './api';
+import { type Api, ApiProblem } from './api.js';
 
 /** The API client and what a page does when the API wants a token. */
 export interface Session {

@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import { NavContext } from '../hooks';
+import { NavContext } from '../hooks.js';
 import { useContext } from 'react';
 
 /** An in-app link: a real href (open in a new tab works), navigation without a reload. */

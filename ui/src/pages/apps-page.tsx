@@ -1,8 +1,8 @@
 import { useContext, useState } from 'react';
-import { query } from '../api';
-import { ConfirmDelete, ErrorBox, Field, Link, Pager, useCursorPages } from '../components/widgets';
-import { NavContext, useAction, useLoad } from '../hooks';
-import type { App, Page } from '../types';
+import { query } from '../api.js';
+import { ConfirmDelete, ErrorBox, Field, Link, Pager, useCursorPages } from '../components/widgets.js';
+import { NavContext, useAction, useLoad } from '../hooks.js';
+import type { App, Page } from '../types.js';
 
 /** Apps: list with search and paging, create, delete. */
 export function AppsPage() {

@@ -1,5 +1,5 @@
-import { linearScale, linePath, niceTicks, type Series, xExtent, yMax } from '../chart';
-import { formatBytes } from '../format';
+import { linearScale, linePath, niceTicks, type Series, xExtent, yMax } from '../chart.js';
+import { formatBytes } from '../format.js';
 
 const W = 560;
 const H = 180;

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { query } from '../api';
-import { useAction, useLoad } from '../hooks';
-import type { Fn, Page, Trigger } from '../types';
-import { ConfirmDelete, Copy, ErrorBox, Field } from './widgets';
+import { query } from '../api.js';
+import { useAction, useLoad } from '../hooks.js';
+import type { Fn, Page, Trigger } from '../types.js';
+import { ConfirmDelete, Copy, ErrorBox, Field } from './widgets.js';
 
 const ENDPOINT = 'fnproject.io/trigger/httpEndpoint';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { useAction, useLoad } from '../hooks';
-import { ConfirmDelete, Copy, ErrorBox, Field } from './widgets';
+import { useAction, useLoad } from '../hooks.js';
+import { ConfirmDelete, Copy, ErrorBox, Field } from './widgets.js';
 
 interface Route {
   path: string;

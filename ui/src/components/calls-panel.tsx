@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { query } from '../api';
-import { callDurationMs, formatAgo, formatMs } from '../format';
-import { useInterval, useLoad } from '../hooks';
-import type { Call, Page } from '../types';
-import { ErrorBox, Link, Pager, useCursorPages } from './widgets';
+import { query } from '../api.js';
+import { callDurationMs, formatAgo, formatMs } from '../format.js';
+import { useInterval, useLoad } from '../hooks.js';
+import type { Call, Page } from '../types.js';
+import { ErrorBox, Link, Pager, useCursorPages } from './widgets.js';
 
 const STATUSES = ['', 'success', 'error', 'running', 'queued', 'delayed', 'cancelled'];
 const WINDOWS: [string, number][] = [

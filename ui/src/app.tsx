@@ -1,14 +1,14 @@
 import { useCallback, useMemo, useState } from 'react';
-import { Api } from './api';
-import { NavContext, SessionContext, usePath } from './hooks';
-import { Link } from './components/widgets';
-import { AppPage } from './pages/AppPage';
-import { AppsPage } from './pages/AppsPage';
-import { AsyncPage } from './pages/AsyncPage';
-import { CallPage } from './pages/CallPage';
-import { FnPage } from './pages/FnPage';
-import { InvokePage } from './pages/InvokePage';
-import { OverviewPage } from './pages/OverviewPage';
+import { Api } from './api.js';
+import { NavContext, SessionContext, usePath } from './hooks.js';
+import { Link } from './components/widgets.js';
+import { AppPage } from './pages/app-page.js';
+import { AppsPage } from './pages/apps-page.js';
+import { AsyncPage } from './pages/async-page.js';
+import { CallPage } from './pages/call-page.js';
+import { FnPage } from './pages/fn-page.js';
+import { InvokePage } from './pages/invoke-page.js';
+import { OverviewPage } from './pages/overview-page.js';
 
 const TOKEN_KEY = 'fnode.token';
 

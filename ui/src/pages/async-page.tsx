@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { query } from '../api';
-import { ErrorBox, Link } from '../components/widgets';
-import { formatAgo } from '../format';
-import { useAction, useInterval, useLoad } from '../hooks';
-import type { App, Call, Fn, Page, PendingCounts } from '../types';
+import { query } from '../api.js';
+import { ErrorBox, Link } from '../components/widgets.js';
+import { formatAgo } from '../format.js';
+import { useAction, useInterval, useLoad } from '../hooks.js';
+import type { App, Call, Fn, Page, PendingCounts } from '../types.js';
 
 const param = (k: string) => new URLSearchParams(location.search).get(k) ?? '';
 

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { ApiProblem, type RawAnswer } from '../api';
-import { ErrorBox, Link, TextArea } from '../components/widgets';
-import { formatMs } from '../format';
-import { problemText, useLoad, useSession } from '../hooks';
-import type { Fn } from '../types';
+import { ApiProblem, type RawAnswer } from '../api.js';
+import { ErrorBox, Link, TextArea } from '../components/widgets.js';
+import { formatMs } from '../format.js';
+import { problemText, useLoad, useSession } from '../hooks.js';
+import type { Fn } from '../types.js';
 
 const METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE'];
 const TYPES = [

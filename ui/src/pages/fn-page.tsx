@@ -1,10 +1,10 @@
 import { useContext } from 'react';
-import { CallsPanel } from '../components/CallsPanel';
-import { EditForm } from '../components/EditForm';
-import { TriggersPanel } from '../components/TriggersPanel';
-import { ConfirmDelete, Copy, ErrorBox, Link } from '../components/widgets';
-import { NavContext, useAction, useLoad } from '../hooks';
-import type { App, Fn } from '../types';
+import { CallsPanel } from '../components/calls-panel.js';
+import { EditForm } from '../components/edit-form.js';
+import { TriggersPanel } from '../components/triggers-panel.js';
+import { ConfirmDelete, Copy, ErrorBox, Link } from '../components/widgets.js';
+import { NavContext, useAction, useLoad } from '../hooks.js';
+import type { App, Fn } from '../types.js';
 
 /** A fn: its invoke URL, settings, triggers and calls. */
 export function FnPage(props: { fnId: string }) {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useAction } from '../hooks';
-import { annotationsToText, configToText, mergePatch, textToAnnotations, textToConfig } from '../objects';
-import { ErrorBox, Field, TextArea } from './widgets';
+import { useAction } from '../hooks.js';
+import { annotationsToText, configToText, mergePatch, textToAnnotations, textToConfig } from '../objects.js';
+import { ErrorBox, Field, TextArea } from './widgets.js';
 
 /** Annotations fnode sets itself (endpoints): shown, never edited. */
 const managed = (k: string) => k.startsWith('fnproject.io/');

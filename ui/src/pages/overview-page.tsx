@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { query } from '../api';
-import type { Series } from '../chart';
-import { LineChart } from '../components/LineChart';
-import { ErrorBox, Link } from '../components/widgets';
-import { formatMs, formatPercent, formatRate } from '../format';
-import { useInterval, useLoad } from '../hooks';
-import type { Figures, Stats } from '../types';
+import { query } from '../api.js';
+import type { Series } from '../chart.js';
+import { LineChart } from '../components/line-chart.js';
+import { ErrorBox, Link } from '../components/widgets.js';
+import { formatMs, formatPercent, formatRate } from '../format.js';
+import { useInterval, useLoad } from '../hooks.js';
+import type { Figures, Stats } from '../types.js';
 
 function Cards(props: { f: Figures }) {
   const f = props.f;

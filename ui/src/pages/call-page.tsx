@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { statsSeries } from '../chart';
-import { LineChart } from '../components/LineChart';
-import { ErrorBox, Link } from '../components/widgets';
-import { callDurationMs, formatMs } from '../format';
-import { useInterval, useLoad } from '../hooks';
-import type { Call } from '../types';
+import { statsSeries } from '../chart.js';
+import { LineChart } from '../components/line-chart.js';
+import { ErrorBox, Link } from '../components/widgets.js';
+import { callDurationMs, formatMs } from '../format.js';
+import { useInterval, useLoad } from '../hooks.js';
+import type { Call } from '../types.js';
 
 const ENDED = new Set(['success', 'error', 'cancelled']);
 

@@ -1,11 +1,11 @@
 import { useContext, useState } from 'react';
-import { query } from '../api';
-import { EditForm } from '../components/EditForm';
-import { RoutesPanel } from '../components/RoutesPanel';
-import { TriggersPanel } from '../components/TriggersPanel';
-import { ConfirmDelete, ErrorBox, Field, Link, Pager, useCursorPages } from '../components/widgets';
-import { NavContext, useAction, useLoad } from '../hooks';
-import type { App, Fn, Page } from '../types';
+import { query } from '../api.js';
+import { EditForm } from '../components/edit-form.js';
+import { RoutesPanel } from '../components/routes-panel.js';
+import { TriggersPanel } from '../components/triggers-panel.js';
+import { ConfirmDelete, ErrorBox, Field, Link, Pager, useCursorPages } from '../components/widgets.js';
+import { NavContext, useAction, useLoad } from '../hooks.js';
+import type { App, Fn, Page } from '../types.js';
 
 /** An app: its settings, its fns (search, paging, create) and its triggers. */
 export function AppPage(props: { appId: string }) {
