@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Agent } from '../agent/index.js';
 import { DockerDriver } from '../agent/index.js';
-import { asyncRoutes } from '../calls/index.js';
+import { asyncRoutes, statsRoutes } from '../calls/index.js';
 import type { Config } from '../config/index.js';
 import { type Datastore, isDatastoreUnavailable } from '../datastore/index.js';
 import { CallRecorder, InvokeService, invokeRoutes, type LookupCache, WarmPools } from '../invoke/index.js';
@@ -162,6 +162,7 @@ export async function wireDataPlane({
         },
       },
       { plugin: asyncRoutes, options: { datastore, calls: asyncCalls } },
+      { plugin: statsRoutes, options: { rollup: telemetry.rollup } },
     ],
     async start() {
       await warmPools.sync();

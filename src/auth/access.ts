@@ -39,8 +39,9 @@ export function grants(scope: TokenScope, need: Need): boolean {
 const read = (method: string) => method === 'GET' || method === 'HEAD';
 
 /**
- * What anyone may read: health, version, and the API's documentation (the OpenAPI document and
- * its page hold no secret: no entity, no configuration, only the routes and their schemas).
+ * What anyone may read: health, version, the API's documentation (the OpenAPI document and
+ * its page hold no secret: no entity, no configuration, only the routes and their schemas), and
+ * the dashboard's static page.
  */
 const OPEN_PATHS = new Set([
   '/',
@@ -49,15 +50,17 @@ const OPEN_PATHS = new Set([
   '/health/ready',
   '/v2/openapi.json',
   '/v2/docs',
+  '/ui',
 ]);
-const OPEN_PREFIX = '/v2/docs/';
+/** The docs' files, and the web dashboard's page and files (its API calls carry the token). */
+const OPEN_PREFIXES = ['/v2/docs/', '/ui/'];
 
 /** Classifies a request by its method and path (without the query string). */
 export function accessFor(method: string, path: string): Access {
   const parts = path.split('/');
   const [, top, second, third] = parts;
   const r = read(method);
-  if (r && (OPEN_PATHS.has(path) || path.startsWith(OPEN_PREFIX))) {
+  if (r && (OPEN_PATHS.has(path) || OPEN_PREFIXES.some((p) => path.startsWith(p)))) {
     return { need: 'open', app: { kind: 'none' } };
   }
   switch (top) {

@@ -11,6 +11,14 @@ const ListQuery = Type.Object({
   per_page: Type.Optional(Type.String({ description: 'Page size: default 30, at most 100' })),
 });
 const tags = ['calls'];
+const PendingCounts = Type.Object(
+  {
+    queued: Type.Integer({ description: 'Waiting for a container' }),
+    delayed: Type.Integer({ description: 'Waiting for their Fn-Async-Delay or a retry backoff' }),
+    running: Type.Integer(),
+  },
+  { description: "The fn's async calls in each pending status" },
+);
 
 /** fnode's async call API: dead letters, redrive, cancel, stored responses. */
 export async function asyncRoutes(
@@ -54,6 +62,25 @@ export async function asyncRoutes(
         items: page.items.map(publicCall),
         ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
       };
+    },
+  );
+
+  app.get(
+    '/v2/fns/:fn_id/pending-calls',
+    {
+      schema: {
+        operationId: 'countPendingCalls',
+        summary: "How many of a function's calls are queued, delayed or running now",
+        tags,
+        params: FnParams,
+        response: { 200: PendingCounts, ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      const { fn_id } = req.params as { fn_id: string };
+      if (!isValidId(fn_id)) fail('FnsNotFound');
+      await ds.getFnById(fn_id);
+      return ds.countPendingCalls(fn_id);
     },
   );
 

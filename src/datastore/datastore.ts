@@ -194,6 +194,8 @@ export interface Datastore {
     statuses: readonly Call['status'][],
     page: { afterId?: string; limit: number },
   ): Promise<Call[]>;
+  /** A fn's async calls waiting or running now, by status (the dashboard's async page). */
+  countPendingCalls(fnId: string): Promise<PendingCounts>;
   /** Dead-lettered calls of a fn, newest first; cursor is the last id. */
   getDeadLetters(filter: DeadLetterFilter): Promise<Page<Call>>;
   /** Clears a call's dead-letter flag; false when it was not set (someone else redrove it). */
@@ -247,4 +249,11 @@ export interface NewToken {
   app_id?: string;
   expires_at?: string;
   hash: string;
+}
+
+/** Calls of a fn in each pending status. */
+export interface PendingCounts {
+  queued: number;
+  delayed: number;
+  running: number;
 }

@@ -57,6 +57,7 @@ export const DatastoreMethodKinds: Record<MethodName<Datastore>, 'read' | 'write
   getCalls: 'read',
   insertAsyncCall: 'write',
   getCallsByStatus: 'read',
+  countPendingCalls: 'read',
   getDeadLetters: 'read',
   clearDeadLetter: 'write',
   insertCallResponse: 'write',

@@ -20,6 +20,7 @@ export type {
   OldCallsFilter,
   Page,
   PageRequest,
+  PendingCounts,
   RouteFilter,
   RoutePatch,
   TriggerFilter,

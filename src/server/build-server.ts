@@ -20,6 +20,7 @@ import { serializeOnFirstUse } from './serialize-on-first-use.js';
 import { bodyLimitFor, limitRequestSize } from './request-limits.js';
 import { serviceRoutes } from './service-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
+import { uiRoutes } from './ui-routes.js';
 import { RequestLogController } from './request-log.js';
 import { sendErrorFor } from './v1-errors.js';
 
@@ -100,6 +101,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   await app.register(serviceRoutes, { version: opts.version });
   await app.register(openApiRoute);
+  await app.register(uiRoutes);
   await app.register(controlPlane, { datastore: opts.datastore, publicUrl: trimSlash(opts.publicUrl) });
   if (opts.auth) await app.register(tokensRoutes, { tokens: opts.auth.tokens });
   for (const p of opts.plugins ?? []) {

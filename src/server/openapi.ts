@@ -32,6 +32,10 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'triggers', description: 'HTTP triggers' },
         { name: 'invoke', description: 'Calling functions: by id, or through an HTTP trigger' },
         { name: 'calls', description: 'Call records, logs and async calls' },
+        {
+          name: 'stats',
+          description: "The last hour of this node's calls, kept in memory (the dashboard's overview)",
+        },
         { name: 'tokens', description: 'API tokens (admin scope)' },
         { name: 'v1', description: "Fn's v1 API: apps, routes, calls and /r" },
         { name: 'service', description: 'Health, version, metrics and this document' },

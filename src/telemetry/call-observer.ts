@@ -9,7 +9,8 @@ import type {
   FunctionSpec,
 } from '../agent/index.js';
 import type { CallReason, StatsPoint } from '../models/index.js';
-import type { FnMetrics } from './metrics.js';
+import type { CallRollup } from './call-rollup.js';
+import { type FnMetrics, outcomeOf } from './metrics.js';
 import type { ContainerSyslog, SyslogHub } from './syslog/container-syslog.js';
 import type { Tracing } from './tracing.js';
 
@@ -19,6 +20,8 @@ export interface TelemetryObserverOptions {
   tracing?: Tracing | undefined;
   /** Function output lines go here at debug level, with `call_id` (Fn's `user_log`). */
   logger?: Logger | undefined;
+  /** The last hour of calls per fn, for the dashboard's overview (`GET /v2/stats`). */
+  rollup?: CallRollup | undefined;
   /** How long a call's record may wait for the first stats sample of a fresh container. */
   statsWaitMs?: number;
 }
@@ -80,15 +83,22 @@ export class TelemetryObserver implements AgentObserver {
 
   callFinished(call: AgentCall, result: CallResult): void {
     const m = this.opts.metrics;
-    if (!m) return;
+    const rollup = this.opts.rollup;
+    if (!m && !rollup) return;
     const { startedAt, completedAt } = result;
     const queueMs = startedAt !== undefined ? startedAt - submittedAt(call) : undefined;
     const execMs = startedAt !== undefined && completedAt !== undefined ? completedAt - startedAt : undefined;
-    m.callFinished(call.spec, result.error, queueMs, execMs);
+    rollup?.record(call.spec, outcomeOf(result.error) !== 'success', execMs);
+    m?.callFinished(call.spec, result.error, queueMs, execMs);
   }
 
   containerStarted(spec: FunctionSpec, container: Container, startedAt: number): void {
     this.opts.metrics?.containerStarted(spec, Date.now() - startedAt, true);
+    const rollup = this.opts.rollup;
+    if (rollup) {
+      rollup.hot(spec, 1);
+      void container.exited.then(() => rollup.hot(spec, -1));
+    }
     const hub = this.opts.syslog;
     if (hub && spec.syslogUrl) {
       const sys = hub.open(spec.syslogUrl, spec.fnId, spec.appId);

@@ -1,3 +1,10 @@
+export {
+  CallRollup,
+  DURATION_BOUNDS_MS,
+  percentileMs,
+  type RollupFigures,
+  type RollupSnapshot,
+} from './call-rollup.js';
 export { TelemetryObserver, type TelemetryObserverOptions } from './call-observer.js';
 export { FnMetrics, type MetricSources, outcomeOf } from './metrics.js';
 export { metricsPlugin, type MetricsPluginOptions } from './metrics-plugin.js';

@@ -4,6 +4,7 @@ import type { AgentObserver } from '../agent/index.js';
 import type { TelemetryConfig } from '../config/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { TelemetryObserver } from './call-observer.js';
+import { CallRollup } from './call-rollup.js';
 import { FnMetrics, type MetricSources } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { SyslogHub } from './syslog/container-syslog.js';
@@ -22,6 +23,8 @@ export interface TelemetryOptions {
 export interface Telemetry {
   readonly metrics: FnMetrics | undefined;
   readonly tracing: Tracing | undefined;
+  /** The last hour of calls per fn, in memory (the dashboard's overview). */
+  readonly rollup: CallRollup;
   /** For the agent: metrics, per-call stats, syslog, traces, user log lines. */
   readonly observer: AgentObserver;
   /** Fastify plugins (not encapsulated): `/metrics`, request metrics, request spans. */
@@ -42,13 +45,15 @@ export async function createTelemetry(opts: TelemetryOptions): Promise<Telemetry
     onDrop: metrics ? (reason) => metrics.syslogDrop(reason) : undefined,
     onError: (err, url) => logger.warn({ err, syslog_url: url }, 'syslog connection failed'),
   });
-  const observer = new TelemetryObserver({ metrics, syslog, tracing, logger });
+  const rollup = new CallRollup();
+  const observer = new TelemetryObserver({ metrics, syslog, tracing, logger, rollup });
   const plugins: Telemetry['plugins'] = [];
   if (tracing) plugins.push({ plugin: tracingPlugin as FastifyPluginAsync<never>, options: { tracing } });
   if (metrics) plugins.push({ plugin: metricsPlugin as FastifyPluginAsync<never>, options: { metrics } });
   return {
     metrics,
     tracing,
+    rollup,
     observer,
     plugins,
     store: (store) => (tracing ? tracedStore(store, tracing) : store),

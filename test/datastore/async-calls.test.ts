@@ -107,6 +107,23 @@ describeEachDialect('datastore async calls', (ctx) => {
     );
   });
 
+  it("counts a fn's queued, delayed and running calls, and no other fn's", async () => {
+    const fnId = uniq('fn');
+    const statuses: Call['status'][] = [
+      'queued',
+      'queued',
+      'delayed',
+      'running',
+      'success',
+      'error',
+      'cancelled',
+    ];
+    for (const status of statuses) await ctx.ds.insertAsyncCall(asyncCall(fnId, { status }));
+    await ctx.ds.insertAsyncCall(asyncCall(uniq('fn'), { status: 'queued' }));
+    assert.deepEqual(await ctx.ds.countPendingCalls(fnId), { queued: 2, delayed: 1, running: 1 });
+    assert.deepEqual(await ctx.ds.countPendingCalls(uniq('fn')), { queued: 0, delayed: 0, running: 0 });
+  });
+
   it('stores and overwrites a call response, binary safe', async () => {
     const id = newId();
     await rejectsWith(ctx.ds.getCallResponse(id), 404, 'Call response not found');

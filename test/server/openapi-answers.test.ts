@@ -268,6 +268,16 @@ describe('real answers match the OpenAPI document', { skip: !docker && 'Docker i
     await call(404, 'GET', `/v2/fns/${hello}/calls/${'0'.repeat(26)}/response`);
     await call(200, 'GET', `/v2/fns/${crash}/dead-letters`);
     await call(404, 'GET', '/v2/fns/nope/dead-letters');
+    await call(200, 'GET', `/v2/fns/${hello}/pending-calls`);
+    await call(404, 'GET', '/v2/fns/nope/pending-calls');
+    await call(200, 'GET', `/v2/fns/${hello}/pending-calls`, { token: reader });
+    await call(401, 'GET', `/v2/fns/${hello}/pending-calls`, { token: null });
+    const stats = (await call(200, 'GET', '/v2/stats', { token: reader })).json<{
+      totals: { calls: number };
+    }>();
+    assert.ok(stats.totals.calls > 0, 'the calls made so far are in the overview');
+    await call(200, 'GET', `/v2/stats?fn_id=${hello}`);
+    await call(401, 'GET', '/v2/stats', { token: null });
     await call(409, 'POST', `/v2/fns/${hello}/calls/${asyncCall}/redrive`);
     await call(202, 'POST', `/v2/fns/${crash}/calls/${deadCall}/redrive`);
     await call(409, 'POST', `/v2/fns/${hello}/calls/${asyncCall}/cancel`);

@@ -173,6 +173,28 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
+  it("documents the dashboard's endpoints, not its page: /v2/stats and a fn's pending calls, nothing under /ui", () => {
+    const stats = doc.paths['/v2/stats']?.get;
+    assert.equal(stats?.operationId, 'getStats');
+    assert.deepEqual(stats?.tags, ['stats']);
+    assert.deepEqual((stats?.parameters ?? []).map((p) => `${p.in} ${p.name}`).sort(), [
+      'query app_id',
+      'query fn_id',
+    ]);
+    assert.equal(accessFor('GET', '/v2/stats').need, 'read');
+    const pending = doc.paths['/v2/fns/{fn_id}/pending-calls']?.get;
+    assert.equal(pending?.operationId, 'countPendingCalls');
+    assert.ok(pending?.responses['404'], 'an unknown fn');
+    assert.deepEqual(accessFor('GET', '/v2/fns/x/pending-calls'), {
+      need: 'read',
+      app: { kind: 'fn-id', id: 'x' },
+    });
+    assert.deepEqual(
+      Object.keys(doc.paths).filter((p) => p.startsWith('/ui')),
+      [],
+    );
+  });
+
   it("answers every error in its family's shape: v1's on /v1 and /r, Fn's {message} elsewhere", () => {
     for (const { method, path, op } of operations(doc)) {
       const shape = /^\/(v1|r)\//.test(path) ? '#/components/schemas/V1Error' : '#/components/schemas/Error';

@@ -193,6 +193,10 @@ export interface paths {
     /** List dead-lettered async calls of a function, newest first */
     get: operations["listDeadLetters"];
   };
+  "/v2/fns/{fn_id}/pending-calls": {
+    /** How many of a function's calls are queued, delayed or running now */
+    get: operations["countPendingCalls"];
+  };
   "/v2/openapi.json": {
     /** This API as an OpenAPI 3.1 document (open: it holds no secret) */
     get: operations["getOpenApiDocument"];
@@ -200,6 +204,10 @@ export interface paths {
   "/v2/runner/apps/{app_id}/triggerBySource/{trigger_type}/{path}": {
     /** Find the trigger of an app by type and exact source (for load balancers) */
     get: operations["getTriggerBySource"];
+  };
+  "/v2/stats": {
+    /** The last hour of this node's calls: rate, errors, p50/p99 duration, hot containers */
+    get: operations["getStats"];
   };
   "/v2/tokens": {
     /** List tokens (never their secrets) */
@@ -5513,6 +5521,58 @@ export interface operations {
       };
     };
   };
+  /** How many of a function's calls are queued, delayed or running now */
+  countPendingCalls: {
+    parameters: {
+      path: {
+        fn_id: string;
+      };
+    };
+    responses: {
+      /** @description The fn's async calls in each pending status */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Waiting for their Fn-Async-Delay or a retry backoff */
+            delayed: number;
+            /** @description Waiting for a container */
+            queued: number;
+            running: number;
+          };
+        };
+      };
+      /** @description No token, or an unknown or expired one (see WWW-Authenticate) */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The token's scope or app does not allow this request */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found (the message says what) */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description internal server error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Busy, shutting down, or the datastore or Docker is not reachable: try again (Retry-After) */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   /** This API as an OpenAPI 3.1 document (open: it holds no secret) */
   getOpenApiDocument: {
     responses: {
@@ -5573,6 +5633,124 @@ export interface operations {
       };
       /** @description Not found (the message says what) */
       404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description internal server error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Busy, shutting down, or the datastore or Docker is not reachable: try again (Retry-After) */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The last hour of this node's calls: rate, errors, p50/p99 duration, hot containers */
+  getStats: {
+    parameters: {
+      query?: {
+        /** @description Only this app's fns */
+        app_id?: string;
+        /** @description Only this fn */
+        fn_id?: string;
+      };
+    };
+    responses: {
+      /** @description The last hour of this node's calls, per minute, app and fn: kept in memory, empty after a restart */
+      200: {
+        content: {
+          "application/json": {
+            apps: ({
+                app_id: string;
+                app_name: string;
+                calls: number;
+                calls_per_sec: number;
+                /** @description errors / calls, 0 to 1 */
+                error_rate: number;
+                /** @description Calls that failed (errors and timeouts) */
+                errors: number;
+                /** @description Containers up now (per minute: the most seen in that minute) */
+                hot_containers: number;
+                /** @description ms; null without calls */
+                p50_ms: number | null;
+                /** @description ms; null without calls */
+                p99_ms: number | null;
+              })[];
+            /** @description Busiest first */
+            fns: ({
+                app_id: string;
+                app_name: string;
+                calls: number;
+                calls_per_sec: number;
+                /** @description errors / calls, 0 to 1 */
+                error_rate: number;
+                /** @description Calls that failed (errors and timeouts) */
+                errors: number;
+                /** @description "" for a v1 route */
+                fn_id: string;
+                /** @description The fn, or the v1 route path */
+                fn_name: string;
+                /** @description Containers up now (per minute: the most seen in that minute) */
+                hot_containers: number;
+                /** @description ms; null without calls */
+                p50_ms: number | null;
+                /** @description ms; null without calls */
+                p99_ms: number | null;
+              })[];
+            minute_secs: number;
+            /** @description The last 60 minutes, oldest first */
+            minutes: ({
+                /** Format: date-time */
+                at: string;
+                calls: number;
+                calls_per_sec: number;
+                /** @description errors / calls, 0 to 1 */
+                error_rate: number;
+                /** @description Calls that failed (errors and timeouts) */
+                errors: number;
+                /** @description Containers up now (per minute: the most seen in that minute) */
+                hot_containers: number;
+                /** @description ms; null without calls */
+                p50_ms: number | null;
+                /** @description ms; null without calls */
+                p99_ms: number | null;
+              })[];
+            /**
+             * Format: date-time
+             * @description Start of the first minute
+             */
+            since: string;
+            totals: {
+              calls: number;
+              calls_per_sec: number;
+              /** @description errors / calls, 0 to 1 */
+              error_rate: number;
+              /** @description Calls that failed (errors and timeouts) */
+              errors: number;
+              /** @description Containers up now (per minute: the most seen in that minute) */
+              hot_containers: number;
+              /** @description ms; null without calls */
+              p50_ms: number | null;
+              /** @description ms; null without calls */
+              p99_ms: number | null;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown or expired one (see WWW-Authenticate) */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The token's scope or app does not allow this request */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { type Call, type CallStatus, decodeCursor, fail } from '../../models/index.js';
-import type { CallResponse, DeadLetterFilter, IdempotencyClaim, Page } from '../datastore.js';
+import type { CallResponse, DeadLetterFilter, IdempotencyClaim, Page, PendingCounts } from '../datastore.js';
 import { upsertResponse } from './call-responses.js';
 import type { CallSettings } from './call-settings.js';
 import { toPage } from './codec.js';
@@ -84,6 +84,20 @@ export class AsyncCallsRepo {
       .limit(page.limit)
       .execute();
     return this.settings.fromRows(this.db, rows);
+  }
+
+  /** How many of a fn's calls wait (queued, delayed) or run now, from the pending calls' index. */
+  async countPending(fnId: string): Promise<PendingCounts> {
+    const rows = await this.db
+      .selectFrom('calls')
+      .select(['status', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+      .where(sql.raw<boolean>(PendingStatusesSql))
+      .where('fn_id', '=', fnId)
+      .groupBy('status')
+      .execute();
+    const out: PendingCounts = { queued: 0, delayed: 0, running: 0 };
+    for (const r of rows) if (r.status in out) out[r.status as keyof PendingCounts] = Number(r.n);
+    return out;
   }
 
   async deadLetters(filter: DeadLetterFilter): Promise<Page<Call>> {

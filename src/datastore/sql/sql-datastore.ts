@@ -28,6 +28,7 @@ import type {
   NewTrigger,
   OldCallsFilter,
   Page,
+  PendingCounts,
   RouteFilter,
   RoutePatch,
   TriggerFilter,
@@ -192,6 +193,9 @@ export class SqlDatastore implements Datastore {
     page: { afterId?: string; limit: number },
   ): Promise<Call[]> {
     return this.asyncCalls.byStatus(type, statuses, page);
+  }
+  countPendingCalls(fnId: string): Promise<PendingCounts> {
+    return this.asyncCalls.countPending(fnId);
   }
   getDeadLetters(filter: DeadLetterFilter): Promise<Page<Call>> {
     return this.asyncCalls.deadLetters(filter);
