@@ -51,7 +51,13 @@ describeEachQueue('message queue batches', (ctx) => {
     const drain = async (mq: MessageQueue) => {
       for (;;) {
         const got = await mq.reserveMany(7, LONG_MSECS);
-        if (got.length === 0) return;
+        if (got.length === 0) {
+          // Empty can be momentary: on MariaDB a reserve skips every row another one has locked
+          // while it sorts. Done only when no job is left.
+          if ((await mq.depth()) === 0) return;
+          await new Promise((r) => setTimeout(r, 5));
+          continue;
+        }
         assert.ok(got.length <= 7);
         seen.push(...got.map((r) => r.job.id));
         assert.deepEqual(await mq.deleteMany(got), []);
