@@ -11,6 +11,7 @@ import { buildServer, healthRoutes, sendErrorFor } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
+import { triggerStatusRoutes } from '../events/index.js';
 import { type AuthWiring, wireAuth } from './auth-wiring.js';
 import { type DataPlane, wireDataPlane } from './data-plane.js';
 import { datastoreCheck } from './readiness.js';
@@ -60,6 +61,8 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const cache = new LookupCache(store);
   // fnode.io/min-hot: every edit (here or on another node) may change which fns are kept warm.
   let warmPools: WarmPools | undefined;
+  // Event sources (and metrics) reach the data plane once it exists.
+  let dataPlane: DataPlane | undefined;
   let authWiring: AuthWiring | undefined;
   // Several nodes: a write on one clears the lookups cached by all (else within the cache's 5 s).
   const bus = await createInvalidationBus(
@@ -70,6 +73,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
         cache.invalidate();
         authWiring?.invalidate();
         warmPools?.schedule();
+        dataPlane?.events.schedule();
       },
       onError: (err) => logger.warn({ err }, 'cluster cache invalidation: connection problem'),
     },
@@ -90,9 +94,9 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     cache.invalidate();
     bus?.publish();
     warmPools?.schedule();
+    dataPlane?.events.schedule();
   });
   // Metrics gauges read the agent and queue at scrape time: they exist once the data plane does.
-  let dataPlane: DataPlane | undefined;
   const telemetry = await createTelemetry({
     config: config.telemetry,
     logger,
@@ -102,6 +106,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
             agent: () => dataPlane?.agent.stats() ?? noAgentStats,
             queueBacklog: () =>
               dataPlane?.queue.backlog() ?? Promise.resolve({ ready: 0, delayed: 0, oldestReadyAgeMs: 0 }),
+            events: async () => dataPlane?.eventSample(),
           }
         : {},
   });
@@ -125,6 +130,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       ...telemetry.plugins,
       ...(plane?.plugins(datastore) ?? []),
       { plugin: callsRoutes, options: { datastore } },
+      { plugin: triggerStatusRoutes, options: { datastore, sources: plane?.events } },
       ...v1Plugins({
         datastore,
         maxRequestSize: config.maxRequestSize,
