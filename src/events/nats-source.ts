@@ -1,6 +1,7 @@
 import type { ConsumerMessages, JsMsg, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import { EventAnnotations, stringAnnotation } from '../models/index.js';
 import {
+  backoffMs,
   errorText,
   type EventMessage,
   type EventSource,
@@ -9,6 +10,7 @@ import {
   type SourceContext,
   SourceCounters,
   type SourceStatus,
+  sleep,
 } from './event-source.js';
 
 /**
@@ -27,6 +29,7 @@ export class NatsSource implements EventSource {
   private messages: ConsumerMessages | undefined;
   private stopped = false;
   private work: Promise<void> | undefined;
+  private readonly abort = new AbortController();
 
   constructor(private readonly ctx: SourceContext) {
     const a = ctx.trigger.annotations;
@@ -44,9 +47,9 @@ export class NatsSource implements EventSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.counters.state = 'stopped';
+    this.abort.abort();
     this.messages?.stop();
     this.sub?.unsubscribe();
-    // A connection still trying its first connect is closed by the loop when it resolves.
     await this.nc?.close().catch(() => {});
     await this.work;
   }
@@ -78,19 +81,28 @@ export class NatsSource implements EventSource {
   private async run(): Promise<void> {
     const { connect } = await import('nats');
     const url = new URL(this.ctx.url);
-    const nc = await connect({
-      servers: `${url.hostname}:${url.port || 4222}`,
-      ...(url.username
-        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-        : {}),
-      ...(url.protocol === 'tls:' ? { tls: {} } : {}),
-      name: `fnode-events-${this.ctx.trigger.id}`,
-      // Reconnect forever with backoff; the first connect is retried the same way.
-      reconnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
-      waitOnFirstConnect: true,
-    });
+    let nc: NatsConnection | undefined;
+    // The first connect is retried here (cancellable by stop); later drops by the client itself.
+    for (let attempt = 0; !nc; attempt++) {
+      if (this.stopped) return;
+      try {
+        nc = await connect({
+          servers: `${url.hostname}:${url.port || 4222}`,
+          ...(url.username
+            ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+            : {}),
+          ...(url.protocol === 'tls:' ? { tls: {} } : {}),
+          name: `fnode-events-${this.ctx.trigger.id}`,
+          reconnect: true,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 1000,
+        });
+      } catch (err) {
+        this.counters.state = 'reconnecting';
+        this.counters.lastError = errorText(err);
+        await sleep(backoffMs(attempt), this.abort.signal);
+      }
+    }
     if (this.stopped) {
       await nc.close();
       return;
@@ -98,6 +110,7 @@ export class NatsSource implements EventSource {
     this.nc = nc;
     void this.watch(nc);
     this.counters.state = 'running';
+    this.counters.lastError = undefined;
     if (this.stream && this.durable) await this.consumeJetStream(nc, this.stream, this.durable);
     else this.subscribeCore(nc);
     await nc.closed();

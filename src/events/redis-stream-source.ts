@@ -9,6 +9,7 @@ import {
   type SourceContext,
   SourceCounters,
   type SourceStatus,
+  sleep,
 } from './event-source.js';
 
 const BLOCK_MS = 1000;
@@ -28,6 +29,7 @@ export class RedisStreamSource implements EventSource {
   private redis: Redis | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
+  private readonly abort = new AbortController();
   private lastClaim = 0;
 
   constructor(private readonly ctx: SourceContext) {
@@ -55,8 +57,10 @@ export class RedisStreamSource implements EventSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.counters.state = 'stopped';
+    this.abort.abort();
     this.redis?.disconnect();
-    await this.loop;
+    // A command queued while Redis is unreachable never settles after a disconnect: not waited for.
+    await Promise.race([this.loop, sleep(1000, new AbortController().signal)]);
   }
 
   async status(): Promise<SourceStatus> {
@@ -108,7 +112,7 @@ export class RedisStreamSource implements EventSource {
         if (this.stopped) return;
         this.counters.state = 'reconnecting';
         this.counters.lastError = errorText(err);
-        await new Promise((r) => setTimeout(r, backoffMs(attempt++)));
+        await sleep(backoffMs(attempt++), this.abort.signal);
       }
     }
   }

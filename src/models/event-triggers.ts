@@ -136,7 +136,7 @@ function checkBrokerUrl(type: Exclude<EventTriggerType, 'cron'>, a: Annotations 
   }
   const schemes = BROKER_SCHEMES[type];
   if (!schemes.includes(url.protocol))
-    throw errInvalidTriggerAnnotation(key, `a ${type} trigger takes ${schemes.join('//, ')}// URLs`);
+    throw errInvalidTriggerAnnotation(key, `${type} triggers take ${schemes.join('//, ')}// URLs`);
   if (url.username || url.password)
     throw errInvalidTriggerAnnotation(
       key,
