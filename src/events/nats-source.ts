@@ -13,6 +13,8 @@ import {
   sleep,
 } from './event-source.js';
 
+const IN_FLIGHT = 100;
+
 /**
  * NATS. Core subjects: a queue subscription (group `fnode-<trigger id>`), so each message goes to
  * one node; core NATS has no acknowledgement, so a message in flight when a node dies is lost
@@ -158,12 +160,18 @@ export class NatsSource implements EventSource {
       });
     });
     const consumer = await nc.jetstream().consumers.get(stream, durable);
-    this.messages = await consumer.consume({ max_messages: 100 });
+    this.messages = await consumer.consume({ max_messages: IN_FLIGHT });
+    // Up to IN_FLIGHT messages are queued at once (their inserts share commits); each is acked
+    // on its own once queued, and one not acked is delivered again after the consumer's ack wait.
+    const inFlight = new Set<Promise<void>>();
     for await (const m of this.messages) {
       if (this.stopped) return;
       const key = `nats:${this.ctx.trigger.id}:${stream}:${m.seq}`;
-      // Not acked on failure: JetStream delivers it again after its ack wait.
-      await this.hand(this.message(m, key, String(m.seq), m.redelivered), () => m.ack());
+      const p = this.hand(this.message(m, key, String(m.seq), m.redelivered), () => m.ack()).finally(() =>
+        inFlight.delete(p),
+      );
+      inFlight.add(p);
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     }
   }
 

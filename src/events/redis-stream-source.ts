@@ -143,34 +143,40 @@ export class RedisStreamSource implements EventSource {
     if (entries.length > 0) await this.handle(redis, entries);
   }
 
+  /** Queues a batch's calls together, then XACKs those queued in one command. */
   private async handle(redis: Redis, entries: Entry[]): Promise<void> {
+    const queued = await Promise.all(entries.map(([id, flat]) => this.queue(id, flat)));
+    const ids = entries.map(([id]) => id).filter((_, i) => queued[i]);
+    if (ids.length === 0) return;
+    await redis.xack(this.ctx.trigger.source, this.group, ...ids);
+    for (const _ of ids) this.counters.ok();
+  }
+
+  private async queue(id: string, flat: string[]): Promise<boolean> {
     const { trigger } = this.ctx;
-    for (const [id, flat] of entries) {
-      const fields: [string, string][] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) fields.push([flat[i] as string, flat[i + 1] as string]);
-      const bodyField = fields.find(([k]) => k === 'body');
-      const body = bodyField ? bodyField[1] : JSON.stringify(Object.fromEntries(fields));
-      try {
-        await this.ctx.deliver({
-          body: Buffer.from(body),
-          headers: {
-            ...messageHeaders(fields.filter(([k]) => k !== 'body')),
-            'fn-event-type': 'redis-stream',
-            'fn-event-source': trigger.source,
-            'fn-event-id': id,
-          },
-          key: `redis-stream:${trigger.id}:${id}`,
-          subject: trigger.source,
-        });
-      } catch (err) {
-        // Left pending: claimed again after the redelivery time.
-        this.counters.failed++;
-        this.counters.lastError = errorText(err);
-        this.ctx.onError(err, `redis-stream trigger ${trigger.id}: queueing entry ${id}`);
-        continue;
-      }
-      await redis.xack(trigger.source, this.group, id);
-      this.counters.ok();
+    const fields: [string, string][] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) fields.push([flat[i] as string, flat[i + 1] as string]);
+    const bodyField = fields.find(([k]) => k === 'body');
+    const body = bodyField ? bodyField[1] : JSON.stringify(Object.fromEntries(fields));
+    try {
+      await this.ctx.deliver({
+        body: Buffer.from(body),
+        headers: {
+          ...messageHeaders(fields.filter(([k]) => k !== 'body')),
+          'fn-event-type': 'redis-stream',
+          'fn-event-source': trigger.source,
+          'fn-event-id': id,
+        },
+        key: `redis-stream:${trigger.id}:${id}`,
+        subject: trigger.source,
+      });
+      return true;
+    } catch (err) {
+      // Left pending: claimed again after the redelivery time.
+      this.counters.failed++;
+      this.counters.lastError = errorText(err);
+      this.ctx.onError(err, `redis-stream trigger ${trigger.id}: queueing entry ${id}`);
+      return false;
     }
   }
 }
