@@ -64,7 +64,7 @@ export class RedisStreamSource implements EventSource {
   }
 
   async status(): Promise<SourceStatus> {
-    const consumer: Record<string, number | string> = { group: this.group };
+    const consumer: Record<string, number | string> = { stream: this.ctx.trigger.source, group: this.group };
     if (this.redis?.status === 'ready') {
       try {
         const groups = (await this.redis.xinfo('GROUPS', this.ctx.trigger.source)) as unknown[][];

@@ -16,7 +16,7 @@ import {
   startTestFnode,
   type TestFnode,
 } from '../helpers/fnode.js';
-import { callsOf, createTrigger, header, running, unique } from './helpers.js';
+import { callsOf, createTrigger, header, running, triggerStatus, unique } from './helpers.js';
 
 const docker = dockerAvailable();
 const down = await pgUnavailable();
@@ -71,6 +71,36 @@ describe('event triggers on two nodes', {
     assert.equal((await http(a.url, 'DELETE', `/v2/triggers/${id}`)).status, 204);
     const ticks = calls.map((c) => header(c, 'fn-event-time'));
     assert.equal(new Set(ticks).size, ticks.length, `one call per tick: ${ticks.join(', ')}`);
+  });
+
+  it('an edit made on one node moves both nodes to the new source within seconds', async () => {
+    const redis = new Redis(REDIS_URL);
+    const oldKey = unique('fnode-test-stream');
+    const newKey = unique('fnode-test-stream');
+    try {
+      const target = await createFn(a.url, 'fnode-test/hello');
+      const id = await createTrigger(a.url, target, 'redis-stream', oldKey);
+      await onBoth(id);
+      const edited = await http(b.url, 'PUT', `/v2/triggers/${id}`, { source: newKey });
+      assert.equal(edited.status, 200, edited.text);
+      // Both nodes read the new stream, in its group.
+      await eventually(async () => {
+        const both = await Promise.all([a, b].map((n) => triggerStatus(n.url, id)));
+        return both.every((s) => s.state === 'running' && s.consumer?.['stream'] === newKey)
+          ? true
+          : undefined;
+      });
+      await redis.xadd(newKey, '*', 'body', '{"name":"moved"}');
+      await redis.xadd(oldKey, '*', 'body', '{"name":"left behind"}');
+      const calls = await settled(target.fnId, 1);
+      assert.deepEqual(
+        calls.map((c) => c.payload),
+        ['{"name":"moved"}'],
+      );
+    } finally {
+      await redis.del(oldKey, newKey);
+      redis.disconnect();
+    }
   });
 
   it('delivers each message of redis-stream, nats, amqp and mqtt triggers once across both nodes', async () => {
