@@ -9,6 +9,7 @@ import {
   type SourceContext,
   SourceCounters,
   type SourceStatus,
+  within,
 } from './event-source.js';
 
 const PREFETCH = 100;
@@ -45,14 +46,10 @@ export class AmqpSource implements EventSource {
 
   async status(): Promise<SourceStatus> {
     const consumer: Record<string, number | string> = { queue: this.ctx.trigger.source };
-    try {
-      const q = await this.channel?.checkQueue(this.ctx.trigger.source);
-      if (q) {
-        consumer['messages'] = q.messageCount;
-        consumer['consumers'] = q.consumerCount;
-      }
-    } catch {
-      // Unknown while disconnected.
+    const q = this.channel ? await within(500, this.channel.checkQueue(this.ctx.trigger.source)) : undefined;
+    if (q) {
+      consumer['messages'] = q.messageCount;
+      consumer['consumers'] = q.consumerCount;
     }
     return this.counters.snapshot({ broker: maskUrl(this.ctx.url), consumer });
   }

@@ -11,6 +11,7 @@ import {
   SourceCounters,
   type SourceStatus,
   sleep,
+  within,
 } from './event-source.js';
 
 const IN_FLIGHT = 100;
@@ -61,16 +62,17 @@ export class NatsSource implements EventSource {
     if (this.stream && this.durable) {
       consumer['stream'] = this.stream;
       consumer['durable'] = this.durable;
-      try {
-        const jsm = await this.nc?.jetstreamManager();
-        const info = await jsm?.consumers.info(this.stream, this.durable);
-        if (info) {
-          consumer['pending'] = info.num_pending;
-          consumer['ack_pending'] = info.num_ack_pending;
-          consumer['redelivered'] = info.num_redelivered;
-        }
-      } catch {
-        // Unknown while disconnected.
+      const nc = this.nc;
+      const info = nc
+        ? await within(
+            500,
+            nc.jetstreamManager().then((jsm) => jsm.consumers.info(this.stream ?? '', this.durable ?? '')),
+          )
+        : undefined;
+      if (info) {
+        consumer['pending'] = info.num_pending;
+        consumer['ack_pending'] = info.num_ack_pending;
+        consumer['redelivered'] = info.num_redelivered;
       }
     } else consumer['queue_group'] = this.queueGroup();
     return this.counters.snapshot({ broker: maskUrl(this.ctx.url), consumer });

@@ -10,9 +10,12 @@ import {
   SourceCounters,
   type SourceStatus,
   sleep,
+  within,
 } from './event-source.js';
 
 const BLOCK_MS = 1000;
+/** How long a status waits for the broker's view of the consumer. */
+const STATUS_MS = 500;
 const COUNT = 100;
 
 type Entry = [id: string, fields: string[]];
@@ -66,16 +69,15 @@ export class RedisStreamSource implements EventSource {
   async status(): Promise<SourceStatus> {
     const consumer: Record<string, number | string> = { stream: this.ctx.trigger.source, group: this.group };
     if (this.redis?.status === 'ready') {
-      try {
-        const groups = (await this.redis.xinfo('GROUPS', this.ctx.trigger.source)) as unknown[][];
-        for (const g of groups) {
-          const info = toRecord(g);
-          if (info['name'] !== this.group) continue;
-          consumer['pending'] = Number(info['pending'] ?? 0);
-          if (info['lag'] !== null && info['lag'] !== undefined) consumer['lag'] = Number(info['lag']);
-        }
-      } catch {
-        // The stream may be gone for a moment; the status says what is known.
+      // A command may wait through a reconnect (maxRetriesPerRequest: null): bounded here.
+      const groups = (await within(STATUS_MS, this.redis.xinfo('GROUPS', this.ctx.trigger.source))) as
+        | unknown[][]
+        | undefined;
+      for (const g of groups ?? []) {
+        const info = toRecord(g);
+        if (info['name'] !== this.group) continue;
+        consumer['pending'] = Number(info['pending'] ?? 0);
+        if (info['lag'] !== null && info['lag'] !== undefined) consumer['lag'] = Number(info['lag']);
       }
     }
     return this.counters.snapshot({ broker: maskUrl(this.ctx.url), consumer });
