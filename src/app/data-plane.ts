@@ -145,13 +145,15 @@ export async function wireDataPlane({
     onError,
   });
   const asyncRunner = runner;
+  const nodeId = randomUUID();
   const events = new TriggerSources({
     datastore: store,
     lookup: cache,
     calls: asyncCalls,
     config: config.events,
-    nodeId: randomUUID(),
-    nodeName: `${hostname()}-${config.port}`,
+    nodeId,
+    // Host and port name a node across its restarts; a random port (0) names nothing stable.
+    nodeName: config.port > 0 ? `${hostname()}-${config.port}` : nodeId,
     onError: (err, context) => logger.warn({ err }, context),
   });
   const repush = async (context: string) => {

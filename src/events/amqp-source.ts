@@ -9,10 +9,12 @@ import {
   type SourceContext,
   SourceCounters,
   type SourceStatus,
+  sleep,
   within,
 } from './event-source.js';
 
 const PREFETCH = 100;
+const NACK_PAUSE_MS = 1000;
 
 /**
  * A RabbitMQ queue (declared durable if missing; with `fnode.io/amqp-exchange`, bound to that
@@ -29,6 +31,7 @@ export class AmqpSource implements EventSource {
   private stopped = false;
   private attempt = 0;
   private retry: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
 
   constructor(private readonly ctx: SourceContext) {}
 
@@ -39,6 +42,7 @@ export class AmqpSource implements EventSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.counters.state = 'stopped';
+    this.abort.abort();
     if (this.retry) clearTimeout(this.retry);
     // Unacked messages go back to the queue when the connection closes.
     await this.conn?.close().catch(() => {});
@@ -152,6 +156,8 @@ export class AmqpSource implements EventSource {
       this.counters.failed++;
       this.counters.lastError = errorText(err);
       this.ctx.onError(err, `amqp trigger ${trigger.id}: queueing a message`);
+      // Requeued after a pause: a datastore that is away is not asked again at once, in a loop.
+      await sleep(NACK_PAUSE_MS, this.abort.signal);
       try {
         ch.nack(m, false, true);
       } catch {
