@@ -9,7 +9,7 @@
 // Left outside the bundle, loaded from node_modules when used:
 // - native addons (better-sqlite3) and packages whose files are read at run time;
 // - the optional packages that only some configurations load (other databases, Redis, tracing
-//   exporters; undici at the first container): they stay out of a default server's memory, and
+//   exporters, the event triggers' broker clients; undici at the first container): they stay out of a default server's memory, and
 //   test/app/optional-modules.test.ts can see that they are not loaded;
 // - dockerode, whose rarely used parts src/agent/drivers/docker/load-dockerode.ts defers through
 //   the CommonJS module cache.
@@ -30,6 +30,10 @@ export const EXTERNAL = [
   '@opentelemetry/sdk-trace-base',
   '@opentelemetry/resources',
   '@opentelemetry/exporter-trace-otlp-http',
+  // Event trigger brokers (src/events): each loaded when a trigger of its type runs.
+  'nats',
+  'amqplib',
+  'mqtt',
   // Swagger UI's files, read from its folder by /v2/docs (src/server/docs-routes.ts).
   '@fastify/swagger-ui',
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { Agent } from '../agent/index.js';
 import { DockerDriver } from '../agent/index.js';
@@ -9,7 +10,8 @@ import { CallRecorder, InvokeService, invokeRoutes, type LookupCache, WarmPools 
 import { createMessageQueue, type MessageQueue } from '../queue/index.js';
 import { AsyncCalls, AsyncRunner, CallExecutor, reconcileQueue } from '../runner/index.js';
 import type { ReadinessCheck, ServerPlugin } from '../server/index.js';
-import type { Telemetry } from '../telemetry/index.js';
+import { eventSourcesCheck, TriggerSources } from '../events/index.js';
+import type { EventSourcesSample, Telemetry } from '../telemetry/index.js';
 import { routeResolver } from '../v1/index.js';
 import { dockerCheck, queueCheck } from './readiness.js';
 
@@ -31,6 +33,10 @@ export interface DataPlane {
   readiness: ReadinessCheck[];
   /** An edit here or elsewhere may change which fns are kept warm (fnode.io/min-hot). */
   warmPools: WarmPools;
+  /** Event triggers (cron and brokers): an edit here or elsewhere may start or stop one. */
+  events: TriggerSources;
+  /** What /metrics shows of the event sources. */
+  eventSample(): Promise<EventSourcesSample>;
   /** The invoke and async-call route families (v1 is wired apart). */
   plugins(datastore: Datastore): ServerPlugin[];
   /** Once listening: warm pools, queued calls pushed again, the runner started. */
@@ -133,6 +139,17 @@ export async function wireDataPlane({
     onError,
   });
   const asyncRunner = runner;
+  const nodeId = randomUUID();
+  const events = new TriggerSources({
+    datastore: store,
+    lookup: cache,
+    calls: asyncCalls,
+    config: config.events,
+    nodeId,
+    // Host and port name a node across its restarts; a random port (0) names nothing stable.
+    nodeName: config.port > 0 ? `${hostname()}-${config.port}` : nodeId,
+    onError: (err, context) => logger.warn({ err }, context),
+  });
   const repush = async (context: string) => {
     const pushed = await reconcileQueue(store, asyncCalls);
     if (pushed > 0) logger.info({ pushed }, `${context}: async calls pushed to the queue again`);
@@ -145,7 +162,19 @@ export async function wireDataPlane({
     asyncCalls,
     recorder,
     warmPools,
-    readiness: [dockerCheck(() => driver.ping()), queueCheck(queue, config.async.readyMaxQueueAgeSecs)],
+    events,
+    async eventSample() {
+      const statuses = await events.statuses();
+      return {
+        sources: statuses.map(({ trigger, status }) => ({ type: trigger.type, state: status.state })),
+        totals: [...events.eventTotals()].map(([type, t]) => ({ type, ...t })),
+      };
+    },
+    readiness: [
+      dockerCheck(() => driver.ping()),
+      queueCheck(queue, config.async.readyMaxQueueAgeSecs),
+      eventSourcesCheck(events),
+    ],
     plugins: (datastore) => [
       {
         plugin: invokeRoutes,
@@ -168,6 +197,8 @@ export async function wireDataPlane({
       await warmPools.sync();
       await repush('start');
       asyncRunner.start();
+      // Sources start once calls can be queued and run; a broker down only delays its own.
+      await events.sync();
       // A queue server back from a restart may have lost its jobs: the datastore knows them.
       queue.onReconnect?.(() => {
         repush('queue reconnected').catch((err: unknown) =>
@@ -176,6 +207,8 @@ export async function wireDataPlane({
       });
     },
     async stopTaking() {
+      // No new messages: what a source holds unacknowledged goes back to its broker.
+      await events.close();
       await asyncRunner.stopTaking();
       agent.handBackBackground();
     },

@@ -12,6 +12,7 @@ import { buildServer, healthRoutes, sendErrorFor } from '../server/index.js';
 import { createLogStore, withLogStore } from '../logstore/index.js';
 import { createTelemetry } from '../telemetry/index.js';
 import { createInvalidationBus } from '../cluster/index.js';
+import { triggerStatusRoutes } from '../events/index.js';
 import { type AuthWiring, wireAuth } from './auth-wiring.js';
 import { type DataPlane, wireDataPlane } from './data-plane.js';
 import { datastoreCheck } from './readiness.js';
@@ -61,6 +62,8 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   const cache = new LookupCache(store);
   // fnode.io/min-hot: every edit (here or on another node) may change which fns are kept warm.
   let warmPools: WarmPools | undefined;
+  // Event sources (and metrics) reach the data plane once it exists.
+  let dataPlane: DataPlane | undefined;
   let authWiring: AuthWiring | undefined;
   // Several nodes: a write on one clears the lookups cached by all (else within the cache's 5 s).
   const bus = await createInvalidationBus(
@@ -71,6 +74,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
         cache.invalidate();
         authWiring?.invalidate();
         warmPools?.schedule();
+        dataPlane?.events.schedule();
       },
       onError: (err) => logger.warn({ err }, 'cluster cache invalidation: connection problem'),
     },
@@ -91,9 +95,9 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
     cache.invalidate();
     bus?.publish();
     warmPools?.schedule();
+    dataPlane?.events.schedule();
   });
   // Metrics gauges read the agent and queue at scrape time: they exist once the data plane does.
-  let dataPlane: DataPlane | undefined;
   const telemetry = await createTelemetry({
     config: config.telemetry,
     logger,
@@ -103,6 +107,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
             agent: () => dataPlane?.agent.stats() ?? noAgentStats,
             queueBacklog: () =>
               dataPlane?.queue.backlog() ?? Promise.resolve({ ready: 0, delayed: 0, oldestReadyAgeMs: 0 }),
+            events: async () => dataPlane?.eventSample(),
           }
         : {},
   });
@@ -126,6 +131,7 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
       ...telemetry.plugins,
       ...(plane?.plugins(datastore) ?? []),
       { plugin: callsRoutes, options: { datastore } },
+      { plugin: triggerStatusRoutes, options: { datastore, sources: plane?.events } },
       ...v1Plugins({
         datastore,
         maxRequestSize: config.maxRequestSize,

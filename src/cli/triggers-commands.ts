@@ -21,8 +21,10 @@ interface TriggerOptions {
   annotation?: Record<string, unknown>;
 }
 
-/** Fn adds the leading `/` of a source. */
-const withSlash = (s: string) => (s.startsWith('/') ? s : `/${s}`);
+/** Fn adds the leading `/` of an http source; the other types' sources are taken as given. */
+const sourceFor = (type: string, s: string) => (type !== 'http' || s.startsWith('/') ? s : `/${s}`);
+
+const TYPES = ['http', 'cron', 'nats', 'amqp', 'mqtt', 'redis-stream'];
 
 /** `fnode list|create|update|delete|inspect triggers`. */
 export function registerTriggers(verbs: Verbs): void {
@@ -66,8 +68,11 @@ export function registerTriggers(verbs: Verbs): void {
     .argument('<fn>', 'function name')
     .argument('<trigger>', 'trigger name')
     .description('create a trigger')
-    .option('-s, --source <path>', 'trigger path (a leading / is added; default /<trigger>)')
-    .addOption(new Option('-t, --type <type>', 'trigger type').choices(['http']).default('http'))
+    .option(
+      '-s, --source <source>',
+      'http: path (a leading / is added; default /<trigger>); cron: schedule; nats: subject; amqp: queue; mqtt: topic filter; redis-stream: stream key',
+    )
+    .addOption(new Option('-t, --type <type>', 'trigger type').choices(TYPES).default('http'))
     .option('--annotation <key=value>', 'annotation, value JSON if it parses; repeatable', collectAnnotation)
     .action(
       action<TriggerOptions>(async (ctx, [appName = '', fnName = '', name = ''], opts) => {
@@ -81,7 +86,7 @@ export function registerTriggers(verbs: Verbs): void {
               app_id: app.id,
               fn_id: fn.id,
               type: opts.type ?? 'http',
-              source: withSlash(opts.source ?? name),
+              source: sourceFor(opts.type ?? 'http', opts.source ?? name),
               ...(opts.annotation ? { annotations: opts.annotation } : {}),
             },
           }),
@@ -100,7 +105,7 @@ export function registerTriggers(verbs: Verbs): void {
     .argument('<fn>', 'function name')
     .argument('<trigger>', 'trigger name')
     .description('update a trigger')
-    .option('-s, --source <path>', 'new trigger path (a leading / is added)')
+    .option('-s, --source <source>', 'new source (for http a leading / is added)')
     .option('--annotation <key=value>', 'annotation, value JSON if it parses; repeatable', collectAnnotation)
     .action(
       action<TriggerOptions>(async (ctx, [appName = '', fnName = '', name = ''], opts) => {
@@ -111,7 +116,7 @@ export function registerTriggers(verbs: Verbs): void {
           api.v2.PUT('/v2/triggers/{trigger_id}', {
             params: { path: { trigger_id: trigger.id } },
             body: {
-              ...(opts.source ? { source: withSlash(opts.source) } : {}),
+              ...(opts.source ? { source: sourceFor(trigger.type, opts.source) } : {}),
               ...(opts.annotation ? { annotations: opts.annotation } : {}),
             },
           }),
@@ -149,12 +154,18 @@ export function registerTriggers(verbs: Verbs): void {
     .argument('<fn>', 'function name')
     .argument('<trigger>', 'trigger name')
     .argument('[property]', 'one property, e.g. source or annotations')
-    .description('show a trigger as JSON')
+    .description('show a trigger as JSON; an event trigger with its status (next fire time, consumer state)')
     .action(
       action(async (ctx, [appName = '', fnName = '', name = '', property]) => {
         const api = ctx.api();
         const app = await getApp(api, appName);
-        printInspect(await getTrigger(api, app, await getFn(api, app, fnName), name), property);
+        const trigger = await getTrigger(api, app, await getFn(api, app, fnName), name);
+        if (trigger.type === 'http') return printInspect(trigger, property);
+        const status = await api.ok(
+          api.v2.GET('/v2/triggers/{trigger_id}/status', { params: { path: { trigger_id: trigger.id } } }),
+        );
+        const { trigger_id: _id, type: _type, ...rest } = status;
+        printInspect({ ...trigger, status: rest }, property);
       }),
     );
 }

@@ -37,6 +37,27 @@ export interface Config {
   readonly agent: AgentConfig;
   readonly async: AsyncConfig;
   readonly telemetry: TelemetryConfig;
+  readonly events: EventsConfig;
+}
+
+/**
+ * Event triggers (issue 17): the brokers' URLs, each connected only when a trigger uses it.
+ * Credentials belong here, never in a trigger's `fnode.io/broker-url` (refused there).
+ */
+export interface EventsConfig {
+  /** FNODE_NATS_URL, default nats://127.0.0.1:4222. */
+  readonly natsUrl: string;
+  /** FNODE_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672. */
+  readonly amqpUrl: string;
+  /** FNODE_MQTT_URL, default mqtt://127.0.0.1:1883. */
+  readonly mqttUrl: string;
+  /** FNODE_REDIS_URL, default FN_MQ_URL when that is Redis, else redis://127.0.0.1:6379. */
+  readonly redisUrl: string;
+  /**
+   * A Redis stream entry read by a node that died before queueing it is claimed by another
+   * after this long (FNODE_EVENT_REDELIVER_SECS, default 30).
+   */
+  readonly redeliverSecs: number;
 }
 
 /** Observability (issue 6): metrics, per-call stats, syslog. Tracing reads the standard OTEL_* variables. */
@@ -263,6 +284,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
             env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
         ),
     },
+    events: {
+      natsUrl: read(env, 'FNODE_NATS_URL') ?? 'nats://127.0.0.1:4222',
+      amqpUrl: read(env, 'FNODE_AMQP_URL') ?? 'amqp://guest:guest@127.0.0.1:5672',
+      mqttUrl: read(env, 'FNODE_MQTT_URL') ?? 'mqtt://127.0.0.1:1883',
+      redisUrl:
+        read(env, 'FNODE_REDIS_URL') ??
+        (/^rediss?:/.test(read(env, 'FN_MQ_URL') ?? '')
+          ? (read(env, 'FN_MQ_URL') as string)
+          : 'redis://127.0.0.1:6379'),
+      redeliverSecs: int(env, 'FNODE_EVENT_REDELIVER_SECS', 30, 1),
+    },
     async: {
       concurrency: int(env, 'FNODE_ASYNC_CONCURRENCY', 0),
       pollMsecs: int(env, 'FNODE_ASYNC_POLL_MSECS', 50, 1),
@@ -275,6 +307,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   return Object.freeze({
     ...config,
+    events: Object.freeze(config.events),
     agent: Object.freeze(config.agent),
     async: Object.freeze(config.async),
     telemetry: Object.freeze(config.telemetry),

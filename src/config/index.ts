@@ -3,6 +3,7 @@ export {
   type AgentConfig,
   type AsyncConfig,
   type TelemetryConfig,
+  type EventsConfig,
   ConfigError,
   DEFAULT_MAX_REQUEST_HEADER_SIZE,
   loadConfig,

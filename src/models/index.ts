@@ -53,6 +53,18 @@ export {
   updateFn,
 } from './fn.js';
 export {
+  EventAnnotations,
+  EventTriggerTypes,
+  type EventTriggerType,
+  cronSchedule,
+  cronTimeZone,
+  errInvalidTriggerAnnotation,
+  errInvalidTriggerSource,
+  isEventTriggerType,
+  mqttQos,
+  stringAnnotation,
+} from './event-triggers.js';
+export {
   type Trigger,
   type TriggerPatch,
   TriggerHTTPEndpointAnnotation,

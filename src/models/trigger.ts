@@ -4,9 +4,10 @@ import { isValidResourceName } from './app.js';
 import { fail } from './errors.js';
 import { validatePublicAnnotation } from './fnode-annotations.js';
 import { MaxLengthTriggerName } from './limits.js';
+import { EventTriggerTypes, isEventTriggerType, validateEventTrigger } from './event-triggers.js';
 
 export const TriggerHTTPEndpointAnnotation = 'fnproject.io/trigger/httpEndpoint';
-export const TriggerTypes = ['http'] as const;
+export const TriggerTypes = ['http', ...EventTriggerTypes] as const;
 
 export interface Trigger {
   id: string;
@@ -30,10 +31,12 @@ export function validateTrigger(
   if (!t.fn_id) fail('TriggerMissingFnID');
   if (!(TriggerTypes as readonly string[]).includes(t.type)) fail('TriggerTypeUnknown');
   if (!t.source) fail('TriggerMissingSource');
-  if (!t.source.startsWith('/')) fail('TriggerMissingSourcePrefix');
+  // Only an http trigger's source is a path; the other types check theirs (event-triggers.ts).
+  if (t.type === 'http' && !t.source.startsWith('/')) fail('TriggerMissingSourcePrefix');
   checkTextSize(t.source);
   validateAnnotations(t.annotations);
   validatePublicAnnotation(t.annotations);
+  if (isEventTriggerType(t.type)) validateEventTrigger(t.type, t.source, t.annotations);
 }
 
 export type TriggerPatch = Partial<Pick<Trigger, 'name' | 'fn_id' | 'source' | 'annotations'>>;

@@ -15,3 +15,4 @@ export { tracedStore } from './traced-store.js';
 export { startTracing, type Tracing, tracingWanted } from './tracing.js';
 export { tracingPlugin } from './tracing-plugin.js';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.js';
+export type { EventSourcesSample } from './event-metrics.js';

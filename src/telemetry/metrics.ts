@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type EventSourcesSample, eventMetrics } from './event-metrics.js';
 import type { AgentStats } from '../agent/index.js';
 import type { QueueBacklog } from '../queue/index.js';
 import { isError, isValidId, type StatsPoint } from '../models/index.js';
@@ -48,6 +49,8 @@ export interface MetricSources {
   /** The async queue's backlog; bounded by `queueTimeoutMs` at scrape. */
   queueBacklog?: () => Promise<QueueBacklog>;
   queueTimeoutMs?: number;
+  /** Event trigger sources (issue 17). */
+  events?: () => Promise<EventSourcesSample | undefined>;
 }
 
 type HistogramChild = ReturnType<Histogram<string>['labels']>;
@@ -164,6 +167,7 @@ export class FnMetrics {
 
     this.agentGauges();
     if (sources.queueBacklog) this.backlogGauges(sources.queueBacklog, sources.queueTimeoutMs ?? 500);
+    if (sources.events) eventMetrics(this.registry, sources.events);
     collectDefaultMetrics({ register: this.registry });
   }
 

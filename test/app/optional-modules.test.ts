@@ -30,6 +30,10 @@ const OPTIONAL = [
   'protobufjs',
   // The CLI's HTTP client and the agent's (at the first container).
   'undici',
+  // Event trigger brokers (issue 17): loaded when a trigger of that type runs.
+  'nats',
+  'amqplib',
+  'mqtt',
 ];
 
 function freePort(): Promise<number> {

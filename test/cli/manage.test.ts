@@ -182,6 +182,50 @@ describe('fnode list|create|update|delete|inspect apps, fns, triggers', () => {
     assert.equal(listNoApp.code, 1, show(listNoApp));
   });
 
+  test('event triggers: create a cron trigger (source as given), list it, inspect its next fire time', async () => {
+    const app = `app-${uid()}`;
+    await ok(['create', 'app', app]);
+    await ok(['create', 'fn', app, 'hello', 'img:1']);
+    const t = (
+      await ok([
+        'create',
+        'trigger',
+        app,
+        'hello',
+        'nightly',
+        '--type',
+        'cron',
+        '--source',
+        '0 3 * * *',
+        '--annotation',
+        'fnode.io/cron-tz=Asia/Tokyo',
+      ])
+    ).json<Entity>();
+    assert.equal(t['type'], 'cron');
+    assert.equal(t['source'], '0 3 * * *');
+    const table = await fnode(['list', 'triggers', app, ...api]);
+    assert.match(table.stdout, /nightly\s+\S+\s+cron\s+0 3 \* \* \*/);
+    const inspected = (await ok(['inspect', 'trigger', app, 'hello', 'nightly'])).json<Entity>();
+    const status = inspected['status'] as Record<string, unknown>;
+    assert.match(String(status['next_fire_at']), /T18:00:00\.000Z$/);
+    const next = await fnode(['inspect', 'trigger', app, 'hello', 'nightly', 'status.next_fire_at', ...api]);
+    assert.match(next.stdout, /T18:00:00\.000Z/);
+    const bad = await fnode([
+      'create',
+      'trigger',
+      app,
+      'hello',
+      'bad',
+      '--type',
+      'cron',
+      '--source',
+      'hourly',
+      ...api,
+    ]);
+    assert.equal(bad.code, 1, show(bad));
+    assert.match(bad.stderr, /Invalid cron trigger source "hourly"/);
+  });
+
   test('usage errors exit 2: unknown command, bad flag value, missing argument, bad k=v', async () => {
     for (const args of [
       ['list', 'bogus'],
@@ -189,7 +233,7 @@ describe('fnode list|create|update|delete|inspect apps, fns, triggers', () => {
       ['create', 'app'],
       ['create', 'app', 'x', '--config', 'novalue'],
       ['list', 'apps', '--output', 'yaml'],
-      ['create', 'trigger', 'a', 'f', 't', '--type', 'cron'],
+      ['create', 'trigger', 'a', 'f', 't', '--type', 'kafka'],
       ['create', 'fn', 'a', 'b'],
       ['invoke', 'a', 'f', '--type', 'later'],
       ['list', 'apps', '--no-such-flag'],

@@ -83,3 +83,26 @@ describe('configuration from the environment', () => {
     });
   });
 });
+
+describe('event trigger brokers (issue 17)', () => {
+  it('defaults to the loopback brokers, and Redis streams to the Redis of FN_MQ_URL', () => {
+    const dflt = loadConfig({}, '/tmp');
+    assert.deepEqual(dflt.events, {
+      natsUrl: 'nats://127.0.0.1:4222',
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      mqttUrl: 'mqtt://127.0.0.1:1883',
+      redisUrl: 'redis://127.0.0.1:6379',
+      redeliverSecs: 30,
+    });
+    assert.equal(
+      loadConfig({ FN_MQ_URL: 'redis://queue:6380/1' }, '/tmp').events.redisUrl,
+      'redis://queue:6380/1',
+    );
+    assert.equal(
+      loadConfig({ FN_MQ_URL: 'redis://queue:6380/1', FNODE_REDIS_URL: 'redis://streams:6379' }, '/tmp')
+        .events.redisUrl,
+      'redis://streams:6379',
+    );
+    assert.throws(() => loadConfig({ FNODE_EVENT_REDELIVER_SECS: '0' }, '/tmp'), ConfigError);
+  });
+});

@@ -21,8 +21,48 @@ describe('health routes', { skip: !docker && 'Docker is not reachable' }, () => 
       assert.equal(ready.status, 200);
       assert.deepEqual(ready.json<Ready>(), {
         status: 'ok',
-        checks: { datastore: { ok: true }, docker: { ok: true }, queue: { ok: true } },
+        checks: {
+          datastore: { ok: true },
+          docker: { ok: true },
+          queue: { ok: true },
+          'event-sources': { ok: true },
+        },
       });
+    } finally {
+      await fnode.stop();
+    }
+  });
+
+  it('names an event trigger whose broker cannot be reached, until it can', async () => {
+    // Nothing listens on port 9: the source keeps reconnecting and the node says so.
+    const fnode = await startTestFnode({ FNODE_NATS_URL: 'nats://127.0.0.1:9' });
+    try {
+      const { appId, fnId } = await createFn(fnode.url, 'fnode-test/hello');
+      const t = await http(fnode.url, 'POST', '/v2/triggers', {
+        name: 'orders',
+        app_id: appId,
+        fn_id: fnId,
+        type: 'nats',
+        source: 'orders.created',
+      });
+      assert.equal(t.status, 200, t.text);
+      const ready = await eventually(async () => {
+        const r = await http(fnode.url, 'GET', '/health/ready');
+        return r.status === 503 ? r.json<Ready>() : undefined;
+      });
+      assert.match(
+        ready.checks['event-sources']?.detail ?? '',
+        /nats trigger orders \(\w+\) is (connecting|reconnecting) to nats:\/\/127\.0\.0\.1:9/,
+      );
+      assert.equal(ready.checks['datastore']?.ok, true);
+      // Deleting the trigger stops its source: ready again.
+      assert.equal(
+        (await http(fnode.url, 'DELETE', `/v2/triggers/${t.json<{ id: string }>().id}`)).status,
+        204,
+      );
+      await eventually(async () =>
+        (await http(fnode.url, 'GET', '/health/ready')).status === 200 ? true : undefined,
+      );
     } finally {
       await fnode.stop();
     }

@@ -205,6 +205,18 @@ describe('real answers match the OpenAPI document', { skip: !docker && 'Docker i
     await call(200, 'PUT', `/v2/triggers/${trigger}`, { body: { annotations: { n: 2 } } });
     await call(200, 'GET', `/v2/runner/apps/${app.id}/triggerBySource/http//hello`);
     await call(404, 'GET', `/v2/runner/apps/${app.id}/triggerBySource/http//nope`);
+    // Event triggers (issue 17): a schedule and its status on this node.
+    const cron = (
+      await call(200, 'POST', '/v2/triggers', {
+        body: { app_id: app.id, fn_id: hello, name: 'yearly', type: 'cron', source: '0 0 1 1 *' },
+      })
+    ).json<{ id: string }>().id;
+    await call(400, 'POST', '/v2/triggers', {
+      body: { app_id: app.id, fn_id: hello, name: 'badcron', type: 'cron', source: 'often' },
+    });
+    await call(200, 'GET', `/v2/triggers/${cron}/status`);
+    await call(200, 'GET', `/v2/triggers/${trigger}/status`);
+    await call(404, 'GET', '/v2/triggers/nope/status');
 
     // Invocations: sync, detached, async; errors of the function and of the request.
     const json = { 'content-type': 'application/json' };

@@ -233,6 +233,10 @@ export interface paths {
     /** Delete a trigger */
     delete: operations["deleteTrigger"];
   };
+  "/v2/triggers/{trigger_id}/status": {
+    /** A trigger's source on this node: next fire time (cron) or broker consumer state */
+    get: operations["getTriggerStatus"];
+  };
   "/version": {
     /** Server version */
     get: operations["getVersion"];
@@ -5606,7 +5610,7 @@ export interface operations {
     parameters: {
       path: {
         app_id: string;
-        /** @description http */
+        /** @description http, cron, nats, amqp, mqtt or redis-stream */
         trigger_type: string;
         /** @description The source, its leading / included: `.../http//hello` */
         path: string;
@@ -6202,6 +6206,76 @@ export interface operations {
       /** @description Deleted */
       204: {
         content: never;
+      };
+      /** @description No token, or an unknown or expired one (see WWW-Authenticate) */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The token's scope or app does not allow this request */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found (the message says what) */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description internal server error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Busy, shutting down, or the datastore or Docker is not reachable: try again (Retry-After) */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** A trigger's source on this node: next fire time (cron) or broker consumer state */
+  getTriggerStatus: {
+    parameters: {
+      path: {
+        trigger_id: string;
+      };
+    };
+    responses: {
+      /** @description A trigger's source on this node */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The broker URL, its password masked */
+            broker?: string;
+            /** @description What the broker says of the consumer: group, pending, lag, queue depth */
+            consumer?: {
+              [key: string]: string | number;
+            };
+            /** @description Messages queued as calls by this node since the source started */
+            delivered?: number;
+            /** @description Messages whose queueing failed (left to the broker to deliver again) */
+            failed?: number;
+            /** Format: date-time */
+            last_delivery_at?: string;
+            /** @description The last connection or queueing problem, while it lasts */
+            last_error?: string;
+            /**
+             * Format: date-time
+             * @description cron: the next tick
+             */
+            next_fire_at?: string;
+            /** @description This node's source of the trigger. not_running: this node runs none (an api node, or not reconciled yet); not_applicable: an http trigger */
+            state: "connecting" | "running" | "reconnecting" | "stopped" | "not_running" | "not_applicable";
+            trigger_id: string;
+            type: string;
+          };
+        };
       };
       /** @description No token, or an unknown or expired one (see WWW-Authenticate) */
       401: {

@@ -28,8 +28,22 @@ export const TriggerBody = Type.Object({
   name: Type.Optional(Nullable(Type.String({ description: 'Unicode letters, digits, _ and -' }))),
   app_id: Type.Optional(Nullable(Type.String())),
   fn_id: Type.Optional(Nullable(Type.String())),
-  type: Type.Optional(Nullable(Type.String({ description: 'Only http' }))),
-  source: Type.Optional(Nullable(Type.String({ description: 'Starts with /; unique per app and type' }))),
+  type: Type.Optional(
+    Nullable(
+      Type.String({
+        description:
+          'http (invoked at /t/{app}{source}); cron (a schedule); nats, amqp, mqtt, redis-stream (each broker message is an async call). Kept on update',
+      }),
+    ),
+  ),
+  source: Type.Optional(
+    Nullable(
+      Type.String({
+        description:
+          'Unique per app and type. http: a path starting with /; cron: 5 fields, or 6 with seconds first (time zone in fnode.io/cron-tz, default UTC); nats: a subject (* and > wildcards); amqp: a queue name; mqtt: a topic filter (+ and # wildcards); redis-stream: a stream key',
+      }),
+    ),
+  ),
   annotations: Type.Optional(Nullable(AnnotationsSchema)),
   created_at: TimestampField,
   updated_at: TimestampField,
@@ -38,7 +52,7 @@ export const TriggerBody = Type.Object({
 export const TriggerParams = Type.Object({ trigger_id: Type.String() });
 export const TriggerBySourceParams = Type.Object({
   app_id: Type.String(),
-  trigger_type: Type.String({ description: 'http' }),
+  trigger_type: Type.String({ description: 'http, cron, nats, amqp, mqtt or redis-stream' }),
   '*': Type.String({ description: 'The source, its leading / included: `.../http//hello`' }),
 });
 export const TriggerListQuery = Type.Object({
