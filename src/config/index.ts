@@ -1,10 +1,2 @@
-export {
-  type Config,
-  type AgentConfig,
-  type AsyncConfig,
-  type TelemetryConfig,
-  type EventsConfig,
-  ConfigError,
-  DEFAULT_MAX_REQUEST_HEADER_SIZE,
-  loadConfig,
-} from './config.js';
+export type { AgentConfig, AsyncConfig, Config, EventsConfig, TelemetryConfig } from './config-types.js';
+export { ConfigError, DEFAULT_MAX_REQUEST_HEADER_SIZE, loadConfig } from './config.js';

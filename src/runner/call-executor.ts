@@ -1,5 +1,5 @@
-import type { AgentCall, CallSubmitter, FunctionResponse } from '../agent/index.js';
-import { type FunctionSpec, LogBuffer, neverStarted, specFor } from '../agent/index.js';
+import type { AgentCall, CallSubmitter, FunctionResponse, FunctionSpec } from '../agent/index.js';
+import { LogBuffer, neverStarted, specFor } from '../agent/index.js';
 import type { CallResponse, Datastore } from '../datastore/index.js';
 import {
   ApiError,
@@ -13,8 +13,7 @@ import {
   isFinalStatus,
   type StatsPoint,
 } from '../models/index.js';
-import type { MessageQueue, Reservation } from '../queue/index.js';
-import { ReservationLostError } from '../queue/index.js';
+import { type MessageQueue, type Reservation, ReservationLostError } from '../queue/index.js';
 import { ASYNC, callBody, followUpCall } from './async-call.js';
 import type { AsyncCalls } from './async-calls.js';
 import { type AsyncSettings, asyncSettings, retryDelayMs } from './async-settings.js';

@@ -1,9 +1,10 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { type EventSourcesSample, eventMetrics } from './event-metrics.js';
 import type { AgentStats } from '../agent/index.js';
 import type { QueueBacklog } from '../queue/index.js';
 import { isError, isValidId, type StatsPoint } from '../models/index.js';
 import { type CounterCell, type HistogramCell, HotCounter, HotHistogram } from './hot-metrics.js';
+import { agentGauges, backlogGauges } from './scrape-gauges.js';
 
 /** Seconds; from 1 ms to Fn's longest async timeout. */
 const DURATION_BUCKETS = [
@@ -95,7 +96,7 @@ export class FnMetrics {
   /** `fn_docker_stats_*` by StatsPoint key, without labels (as Fn). */
   private readonly dockerStats: [key: string, h: Histogram][];
 
-  constructor(private readonly sources: MetricSources = {}) {
+  constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
     const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
       new Counter<L>({ name, help, labelNames, registers });
@@ -165,57 +166,11 @@ export class FnMetrics {
       new Histogram({ name: `fn_docker_stats_${key}`, help, buckets, registers }),
     ]);
 
-    this.agentGauges();
-    if (sources.queueBacklog) this.backlogGauges(sources.queueBacklog, sources.queueTimeoutMs ?? 500);
+    if (sources.agent) agentGauges(this.registry, sources.agent);
+    if (sources.queueBacklog)
+      backlogGauges(this.registry, sources.queueBacklog, sources.queueTimeoutMs ?? 500);
     if (sources.events) eventMetrics(this.registry, sources.events);
     collectDefaultMetrics({ register: this.registry });
-  }
-
-  /** The queue is asked once per scrape, however many gauges read it. */
-  private backlogGauges(read: () => Promise<QueueBacklog>, timeoutMs: number): void {
-    const registers = [this.registry];
-    let last: { at: number; value: Promise<QueueBacklog | undefined> } | undefined;
-    const sample = (): Promise<QueueBacklog | undefined> => {
-      const now = Date.now();
-      if (last && now - last.at < timeoutMs) return last.value;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<undefined>((r) => {
-        timer = setTimeout(() => r(undefined), timeoutMs);
-      });
-      const value = Promise.race([read().catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
-      last = { at: now, value };
-      return value;
-    };
-    const gauge = (name: string, help: string, pick: (b: QueueBacklog) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        async collect() {
-          const b = await sample();
-          if (b) this.set(pick(b));
-        },
-      });
-    gauge(
-      'fnode_queue_depth',
-      'Async calls waiting in the message queue, due or delayed (sampled at scrape)',
-      (b) => b.ready + b.delayed,
-    );
-    gauge(
-      'fnode_async_queued',
-      'Async calls due and waiting for a runner (sampled at scrape)',
-      (b) => b.ready,
-    );
-    gauge(
-      'fnode_async_delayed',
-      'Async calls waiting for their Fn-Async-Delay (sampled at scrape)',
-      (b) => b.delayed,
-    );
-    gauge(
-      'fnode_async_oldest_queued_seconds',
-      'How long the oldest due async call has waited for a runner (sampled at scrape)',
-      (b) => b.oldestReadyAgeMs / 1000,
-    );
   }
 
   callSubmitted(): void {
@@ -314,32 +269,6 @@ export class FnMetrics {
       this.fns.set(key, c);
     }
     return c;
-  }
-
-  private agentGauges(): void {
-    const registers = [this.registry];
-    const stats = this.sources.agent;
-    if (!stats) return;
-    const gauge = (name: string, help: string, read: (s: AgentGaugeSource) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read(stats()));
-        },
-      });
-    gauge('fn_queued', 'Calls waiting for a container (a gauge, unlike Fn)', (s) => s.waiting);
-    gauge('fn_running', 'Calls running on a container (a gauge, unlike Fn)', (s) => s.busy);
-    gauge('fn_container_busy', 'Hot containers serving a call', (s) => s.busy);
-    gauge('fn_container_idle', 'Hot containers waiting for a call', (s) => s.containers - s.busy);
-    gauge('fn_container_starting', 'Containers being started', (s) => s.starting);
-    gauge('fn_util_mem_used', 'Memory reserved by containers (bytes)', (s) => s.memoryUsedBytes);
-    gauge(
-      'fn_util_mem_avail',
-      'Memory left for containers (bytes)',
-      (s) => s.memoryTotalBytes - s.memoryUsedBytes,
-    );
   }
 }
 
