@@ -30,3 +30,4 @@ export async function createInvalidationBus(
   }
   return undefined;
 }
+export { Resync, type ResyncOptions } from './resync.js';

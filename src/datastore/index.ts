@@ -1,4 +1,4 @@
-import { type DbTarget, parseDbUrl } from '../sql/index.js';
+import { parseDbUrl } from '../sql/index.js';
 import { type SqlHandle, SqlDatastore, sqlHandleOf } from './sql/sql-datastore.js';
 import type { Datastore } from './datastore.js';
 

@@ -1,3 +1,4 @@
+import { Resync } from '../cluster/index.js';
 import type { EventsConfig } from '../config/index.js';
 import type { Datastore } from '../datastore/index.js';
 import {
@@ -62,48 +63,28 @@ const PAGE = 100;
 export class TriggerSources {
   private readonly running = new Map<string, Running>();
   private readonly totals = new Map<EventTriggerType, EventTotals>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly resync: NodeJS.Timeout;
-  private pass: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
+  private readonly resync: Resync;
 
   constructor(private readonly opts: TriggerSourcesOptions) {
-    this.resync = setInterval(() => this.schedule(), opts.resyncMs ?? 30_000);
-    this.resync.unref();
+    this.resync = new Resync(() => this.reconcile(), {
+      everyMs: opts.resyncMs ?? 30_000,
+      ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
+      onError: (err) => opts.onError(err, 'event triggers: reading the triggers'),
+    });
   }
 
+  /** A reconcile soon (edits close together make one). */
   schedule(): void {
-    if (this.closed || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.sync();
-    }, this.opts.debounceMs ?? 100);
+    this.resync.schedule();
   }
 
   /** One reconcile now (passes asked for meanwhile make one more after it). */
   sync(): Promise<void> {
-    if (this.pass) {
-      this.again = true;
-      return this.pass;
-    }
-    this.pass = this.reconcile()
-      .catch((err: unknown) => this.opts.onError(err, 'event triggers: reading the triggers'))
-      .finally(() => {
-        this.pass = undefined;
-        if (this.again && !this.closed) {
-          this.again = false;
-          void this.sync();
-        }
-      });
-    return this.pass;
+    return this.resync.sync();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.resync);
-    if (this.timer) clearTimeout(this.timer);
-    await this.pass;
+    await this.resync.close();
     await Promise.all([...this.running.values()].map((r) => this.stopQuietly(r)));
     this.running.clear();
   }
@@ -133,7 +114,7 @@ export class TriggerSources {
       await this.stopQuietly(r);
     }
     for (const [id, t] of wanted) {
-      if (this.closed || this.running.has(id)) continue;
+      if (this.resync.isClosed || this.running.has(id)) continue;
       const source = this.create(t);
       this.running.set(id, { fingerprint: fingerprint(t), trigger: t, source });
       await source.start().catch((err: unknown) => this.opts.onError(err, `event trigger ${id}: start`));

@@ -1,4 +1,5 @@
 import { type FunctionSpec, specFor } from '../agent/index.js';
+import { Resync } from '../cluster/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { fnodeAnnotation } from '../models/index.js';
 
@@ -21,48 +22,28 @@ const PAGE = 100;
  * A pass reads every app's fns; it runs off the invoke path.
  */
 export class WarmPools {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly resync: NodeJS.Timeout;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
+  private readonly resync: Resync;
 
   constructor(private readonly opts: WarmPoolsOptions) {
-    this.resync = setInterval(() => this.schedule(), opts.resyncMs ?? 60_000);
-    this.resync.unref();
+    this.resync = new Resync(() => this.pass(), {
+      everyMs: opts.resyncMs ?? 60_000,
+      ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
+      onError: (err) => opts.onError?.(err),
+    });
   }
 
   /** A pass soon (edits close together make one). */
   schedule(): void {
-    if (this.closed || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.sync();
-    }, this.opts.debounceMs ?? 100);
+    this.resync.schedule();
   }
 
   /** One pass now; resolves when the agent has the specs (its containers start after). */
   sync(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pass()
-      .catch((err: unknown) => this.opts.onError?.(err))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.closed) {
-          this.again = false;
-          void this.sync();
-        }
-      });
-    return this.running;
+    return this.resync.sync();
   }
 
   close(): void {
-    this.closed = true;
-    clearInterval(this.resync);
-    if (this.timer) clearTimeout(this.timer);
+    void this.resync.close();
   }
 
   private async pass(): Promise<void> {
@@ -86,6 +67,6 @@ export class WarmPools {
       }
       appCursor = apps.nextCursor;
     } while (appCursor);
-    if (!this.closed) this.opts.keepWarm(specs);
+    if (!this.resync.isClosed) this.opts.keepWarm(specs);
   }
 }
