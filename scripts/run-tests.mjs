@@ -25,21 +25,25 @@ function run(files, concurrency) {
       ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
       { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
     );
-    let tail = '';
+    // The summary's `ℹ pass N` lines, read as they stream by: after failures the runner lists
+    // them below the summary, so the output's end need not hold it.
+    const counts = {};
+    let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4000);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^ℹ (pass|fail|skipped|todo) (\d+)$/.exec(line.trim());
+        if (m) counts[m[1]] = Number(m[2]);
+      }
     });
     child.on('close', (code) => {
-      const p = /ℹ pass (\d+)/.exec(tail);
-      const f = /ℹ fail (\d+)/.exec(tail);
-      const s = /ℹ skipped (\d+)/.exec(tail);
-      const t = /ℹ todo (\d+)/.exec(tail);
       resolve({
         code: code ?? 1,
-        pass: p ? Number(p[1]) : 0,
-        fail: f ? Number(f[1]) : code === 0 ? 0 : 1,
-        skipped: (s ? Number(s[1]) : 0) + (t ? Number(t[1]) : 0),
+        pass: counts.pass ?? 0,
+        fail: counts.fail ?? (code === 0 ? 0 : 1),
+        skipped: (counts.skipped ?? 0) + (counts.todo ?? 0),
       });
     });
   });
