@@ -67,6 +67,10 @@ export class ContainerLifecycle {
       w.resolve(hc);
     }
     if (hc.full) return;
+    if (q.unkept && !hc.busy) {
+      void this.retire(q, hc);
+      return;
+    }
     q.offer(hc);
     if (hc.busy) return;
     hc.lastUsed = Date.now();

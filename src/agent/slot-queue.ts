@@ -33,6 +33,11 @@ export class SlotQueue {
   /** Failed warm-up starts in a row (a broken image backs off). */
   warmFailures = 0;
   warmTimer: NodeJS.Timeout | undefined;
+  /**
+   * Its warm containers were dropped (the fn was edited or deleted, or its min-hot removed): a
+   * container still starting then goes as soon as it is up and idle, as the started ones did.
+   */
+  unkept = false;
   readonly capacity: number;
 
   constructor(

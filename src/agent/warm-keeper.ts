@@ -29,11 +29,13 @@ export class WarmKeeper {
       if (spec.minHot <= 0) continue;
       const q = this.host.queueFor(spec);
       q.minHot = spec.minHot;
+      q.unkept = false;
       next.set(spec.slotKey, q);
     }
     for (const [key, q] of this.kept) {
       if (next.has(key)) continue;
       q.minHot = 0;
+      q.unkept = true;
       if (q.warmTimer) clearTimeout(q.warmTimer);
       q.warmTimer = undefined;
       this.host.retireIdle(q);

@@ -106,4 +106,16 @@ describe('agent scheduling', () => {
     a.keepWarm([]);
     await eventually(() => driver.running === 0, 5000);
   });
+
+  it('removes a min-hot container that was still starting when its fn stopped being kept', async () => {
+    const a = make();
+    driver.startMs = 300;
+    // An idle timeout far past the test: only the removal of a dropped spec can end it.
+    const s = spec({ minHot: 1, idleTimeoutSecs: 600 });
+    a.keepWarm([s]);
+    a.keepWarm([]);
+    await eventually(() => driver.started.length === 1, 5000);
+    await eventually(() => driver.running === 0, 5000);
+    assert.equal(a.stats().containers, 0);
+  });
 });
