@@ -1,8 +1,12 @@
 import type { Container } from './drivers/index.js';
 import type { AgentCall } from './function-spec.js';
 
-/** How long a call that ended still gets the container's lines (late lines, as with one call at a time). */
-const LINGER_MS = 20;
+/**
+ * How long a call that ended still gets the container's lines: a line written just before the
+ * answer comes through Docker's log stream after it, and on a loaded machine 20 ms was seen too
+ * short (1 run in 7). Only the record waits for it, never the answer.
+ */
+const LINGER_MS = 100;
 
 const logs = new WeakMap<Container, SharedLog>();
 
