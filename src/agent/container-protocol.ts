@@ -23,6 +23,11 @@ export interface Exchange {
   send(call: AgentCall, timeoutMs: number): Promise<FunctionResponse>;
   /** Clears the container's log listener; resolves once the lines the call wrote have been delivered. */
   endLogs(): Promise<void>;
+  /**
+   * Readies a container started ahead of its calls (`fnode.io/min-hot`) for its first one; never
+   * runs the function. Resolves (never rejects) when done or given up.
+   */
+  warmUp?(): Promise<void>;
   close(): void;
 }
 

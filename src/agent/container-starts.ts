@@ -141,7 +141,12 @@ export class ContainerStarts {
           });
           if (host.closing) void host.retire(q, hc);
           else if (forWaiter) host.giveTo(q, hc, forWaiter);
-          else host.handOff(q, hc);
+          else {
+            // Started ahead of its calls (min-hot, or for a demand gone meanwhile): its first
+            // call should cost what a hot call does. A call that comes meanwhile waits behind it.
+            if (q.waiters.length === 0) void hc.exchange.warmUp?.();
+            host.handOff(q, hc);
+          }
         },
         (err: unknown) => {
           q.starting--;

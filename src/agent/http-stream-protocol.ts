@@ -45,6 +45,10 @@ class HttpStreamExchange implements Exchange {
     throw new ExchangeFailure(Errors.FunctionInvalidResponse.copy(), 'bad_exit', false);
   }
 
+  warmUp(): Promise<void> {
+    return this.client.warmUp();
+  }
+
   endLogs(): Promise<void> {
     return this.container.setLogListener(undefined);
   }

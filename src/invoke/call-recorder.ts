@@ -12,6 +12,11 @@ export interface CallRecorderOptions {
    */
   minFlushIntervalMs?: number;
   maxBatch?: number;
+  /**
+   * Rows per insert, each on its own turn of the event loop (default 64): a batch is written in
+   * such slices so that no write holds up the calls for long (SQLite writes on the event loop).
+   */
+  sliceRows?: number;
   /** A batch could not be written: the ids of its calls (for the log lines about them). */
   onError?: (err: unknown, callIds: string[]) => void;
   /** Whether a write error means the store is away for now: such batches are written again later. */
@@ -36,6 +41,7 @@ export class CallRecorder {
   private readonly flushMs: number;
   private readonly minIntervalMs: number;
   private readonly maxBatch: number;
+  private readonly sliceRows: number;
   /** Date.now() of the last flush. */
   private lastFlush = 0;
   /** While the store is away: the wait before the next try (0 when it is fine). */
@@ -46,6 +52,7 @@ export class CallRecorder {
     this.flushMs = opts.flushMs ?? 20;
     this.minIntervalMs = Math.max(this.flushMs, opts.minFlushIntervalMs ?? 100);
     this.maxBatch = opts.maxBatch ?? 500;
+    this.sliceRows = Math.max(1, opts.sliceRows ?? 64);
     this.maxHeld = opts.maxHeld ?? 100_000;
   }
 
@@ -70,20 +77,32 @@ export class CallRecorder {
     // Logs first: a client that sees a call's record (polling it until it is final) finds its
     // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
-      await this.attempt(
-        logs,
-        (l) => l.callId,
-        (batch) => this.opts.store.insertLogs(batch),
-        (batch) => this.logs.unshift(...batch),
-      );
-      await this.attempt(
-        calls,
-        (c) => c.id,
-        (batch) => this.opts.store.insertCalls(batch),
-        (batch) => this.calls.unshift(...batch),
-      );
+      for await (const slice of this.slices(logs)) {
+        await this.attempt(
+          slice,
+          (l) => l.callId,
+          (batch) => this.opts.store.insertLogs(batch),
+          (batch) => this.logs.unshift(...batch),
+        );
+      }
+      for await (const slice of this.slices(calls)) {
+        await this.attempt(
+          slice,
+          (c) => c.id,
+          (batch) => this.opts.store.insertCalls(batch),
+          (batch) => this.calls.unshift(...batch),
+        );
+      }
     });
     return this.writing;
+  }
+
+  /** The batch in slices of `sliceRows`, each handed out on a later turn of the event loop. */
+  private async *slices<T>(batch: T[]): AsyncGenerator<T[]> {
+    for (let i = 0; i < batch.length; i += this.sliceRows) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      yield batch.slice(i, i + this.sliceRows);
+    }
   }
 
   /**

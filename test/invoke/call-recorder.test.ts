@@ -33,6 +33,28 @@ describe('CallRecorder on a real SQLite datastore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('writes a large batch in slices, with a turn of the event loop between them', async () => {
+    const events: string[] = [];
+    const recorder = new CallRecorder({
+      store: {
+        insertLogs: (logs) => ds.insertLogs(logs),
+        insertCalls: async (calls) => {
+          await ds.insertCalls(calls);
+          events.push(`write ${calls.length}`);
+          // Runs before the next slice only if the recorder lets the event loop turn.
+          if (events.length === 1) setImmediate(() => events.push('other work'));
+        },
+      },
+      flushMs: 1000,
+      sliceRows: 4,
+    });
+    const calls = Array.from({ length: 10 }, () => call('F3'));
+    for (const c of calls) recorder.record(c);
+    await recorder.flush();
+    assert.deepEqual(events, ['write 4', 'other work', 'write 4', 'write 2']);
+    for (const c of calls) assert.equal((await ds.getCallById(c.id)).status, 'success');
+  });
+
   it('writes a batch of records and logs, the logs first, so a visible call has its log', async () => {
     const order: string[] = [];
     const recorder = new CallRecorder({
