@@ -18,14 +18,22 @@ const QUEUE = process.env['ENQ_QUEUE'] ?? 'redis';
 const MAIN = fileURLToPath(new URL('../dist/bin/fnode.js', import.meta.url));
 
 /** CPU time of a process (all threads), in ms, from /proc/<pid>/stat. */
-const cpuMs = (pid: number): number => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+const cpuMs = (pid: number): number => statCpuMs(`/proc/${pid}/stat`);
+/** CPU time of its main thread (the event loop), in ms. */
+const mainCpuMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+const statCpuMs = (file: string): number => {
+  const f = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 
 const prefix = `fnode-bench-enq:${randomUUID()}:`;
 const env: Record<string, string> =
   QUEUE === 'redis' ? { FN_MQ_URL: REDIS_URL, FNODE_MQ_REDIS_PREFIX: prefix } : {};
+// The server starts on the defaults; ENQ_ENV='K=V K2=V2' sets more, for an A/B run.
+for (const kv of (process.env['ENQ_ENV'] ?? '').split(/\s+/).filter(Boolean)) {
+  const [k, ...v] = kv.split('=');
+  env[k!] = v.join('=');
+}
 const command = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, MAIN, 'start'] : [MAIN, 'start'];
 const server = await startServer(`fnode-bench-enq-${randomUUID().slice(0, 8)}`, env, command);
 const rows: (string | number)[][] = [];
@@ -45,6 +53,7 @@ try {
   const fn = await post('/v2/fns', { app_id: app.id, name: 'hello', image: 'fnode-test/hello' });
   for (let round = 0; round < ROUNDS; round++) {
     const before = cpuMs(server.pid);
+    const mainBefore = mainCpuMs(server.pid);
     const sample = await loadInWorker('enqueue', {
       origin: server.url,
       path: `/invoke/${fn.id}`,
@@ -62,6 +71,7 @@ try {
       s.p50,
       s.p99,
       ((cpuMs(server.pid) - before) * 1000) / sample.count,
+      ((mainCpuMs(server.pid) - mainBefore) * 1000) / sample.count,
     ]);
   }
 } finally {
@@ -74,4 +84,4 @@ try {
     c.disconnect();
   }
 }
-printTable(['queue', 'enqueue/s', 'p50 ms', 'p99 ms', 'server CPU µs/call (all threads)'], rows);
+printTable(['queue', 'enqueue/s', 'p50 ms', 'p99 ms', 'server CPU µs/call', 'its event loop µs/call'], rows);
