@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { fastRows } from './invoke/fast.js';
 import { firstCallFigures } from './invoke/first-call.js';
 import { type Figure, printFigures, printRows, type Row } from './invoke/report.js';
@@ -16,6 +17,7 @@ import { type Server, startServer } from './invoke/server.js';
 import { sleepRows } from './invoke/sleep.js';
 
 const DURATION_MS = Number(process.env['BENCH_MS'] ?? 4000);
+const BARE_FASTIFY = fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url));
 const COLD_RUNS = Number(process.env['BENCH_COLD_RUNS'] ?? 5);
 const tag = `fnode-bench-invoke-${randomUUID().slice(0, 8)}`;
 
@@ -48,17 +50,24 @@ const load = () => loadavg()[0]!.toFixed(1);
 server.push({ label: 'machine load average (1 min) at start', value: load() });
 
 try {
+  // The floor: Node.js with Fastify and one route, started and measured the same way.
+  const bare = await startServer(`${tag}-bare`, {}, [BARE_FASTIFY]);
+  await sleep(2000);
+  const bareRss = bare.rssMiB();
+  await bare.stop();
   const fnode = await startServer(tag);
   servers.push(fnode);
   await sleep(2000);
   const idleRss = fnode.rssMiB();
   server.push(
+    { label: 'bare Node + Fastify: spawn -> first 200 on /version, ms', value: bare.versionMs },
     {
       label: 'spawn -> first 200 on /version, ms',
       value: fnode.versionMs,
       target: '<= 500',
       ok: fnode.versionMs <= 500,
     },
+    { label: 'bare Node + Fastify: RSS idle 2 s, MiB', value: bareRss },
     { label: 'RSS of the fresh server, idle 2 s, MiB', value: idleRss, target: '<= 60', ok: idleRss <= 60 },
   );
   await section('fast fn', async () => {
