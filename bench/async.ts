@@ -1,7 +1,8 @@
-// Async calls per queue adapter, in one run: the enqueue rate (POST /invoke with
-// Fn-Invoke-Type: async through HTTP, c=8, from a worker thread) with the server's main-thread
-// CPU time per call, and the queued-to-started latency (started_at - created_at of calls on an
-// idle, warm fn). Prints a table.
+// Async calls per queue adapter, in one run: the enqueue rate with fnode as a user runs it
+// (bench/async/enqueue.ts: the bundle in its own process, POST /invoke with Fn-Invoke-Type: async
+// at c=8 from a worker thread) with the server's CPU per call; then, on a server in this
+// process, the queued-to-started latency (started_at - created_at of calls on an idle, warm fn)
+// and how fast a backlog drains against sync calls. Prints a table. Needs `npm run build`.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,9 @@ import { type Fnode, startFnode } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { isFinalStatus } from '../src/models/index.js';
 import { measureDrain } from './async/drain.js';
+import { bestAfterWarmUp, measureEnqueue } from './async/enqueue.js';
 import { measureDbBytes } from './db-bytes.js';
-import { loadInWorker, mainThreadCpuNs, percentile, printTable, summarize } from './stats.js';
+import { percentile, printTable } from './stats.js';
 
 const DURATION_MS = Number(process.env['BENCH_MS'] ?? 3000);
 const LATENCY_CALLS = Number(process.env['BENCH_LATENCY_CALLS'] ?? 100);
@@ -26,12 +28,18 @@ const BACKLOG = Number(process.env['BENCH_BACKLOG'] ?? 20_000);
 const REDIS_URL = process.env['FNODE_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** BENCH_ENQUEUE_ONLY=1: only the enqueue rate (to profile it), no latency, drain or db bytes. */
 const ENQUEUE_ONLY = process.env['BENCH_ENQUEUE_ONLY'] === '1';
+/** Enqueue rounds per adapter, the first a warm-up (BENCH_ENQUEUE_ROUNDS, default 3). */
+const ENQUEUE_ROUNDS = Number(process.env['BENCH_ENQUEUE_ROUNDS'] ?? 3);
 
 interface Setup {
   name: string;
   env: Record<string, string>;
   cleanup: () => Promise<void>;
+  /** A fresh database (or queue) of the same kind for the server measured in its own process. */
+  spawned: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
 }
+
+const none = async () => {};
 
 async function pgAdmin(q: string): Promise<void> {
   const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
@@ -58,13 +66,23 @@ async function setups(dir: string): Promise<Setup[]> {
     out.push({
       name: 'sqlite (datastore + queue)',
       env: { FN_DB_URL: `sqlite3://${join(dir, 'fn.db')}` },
-      cleanup: async () => {},
+      cleanup: none,
+      // The spawned server's own fresh SQLite file, its default.
+      spawned: async () => ({ env: {}, cleanup: none }),
     });
   }
   if (ONLY.includes('postgres')) {
     try {
       const db = await freshPg();
-      out.push({ name: 'postgres (datastore + queue)', env: { FN_DB_URL: db.url }, cleanup: db.drop });
+      out.push({
+        name: 'postgres (datastore + queue)',
+        env: { FN_DB_URL: db.url },
+        cleanup: db.drop,
+        spawned: async () => {
+          const own = await freshPg();
+          return { env: { FN_DB_URL: own.url }, cleanup: own.drop };
+        },
+      });
     } catch (err) {
       console.error(`postgres skipped: ${(err as Error).message}`);
     }
@@ -75,6 +93,7 @@ async function setups(dir: string): Promise<Setup[]> {
     await r.connect();
     r.disconnect();
     const prefix = `fnode-bench:${randomUUID()}:`;
+    const spawnedPrefix = `fnode-bench:${randomUUID()}:`;
     out.push({
       name: 'redis queue (sqlite datastore)',
       env: {
@@ -82,17 +101,36 @@ async function setups(dir: string): Promise<Setup[]> {
         FN_MQ_URL: REDIS_URL,
         FNODE_MQ_REDIS_PREFIX: prefix,
       },
-      cleanup: async () => {
-        const c = new Redis(REDIS_URL);
-        const keys = await c.keys(`${prefix}*`);
-        if (keys.length > 0) await c.del(...keys);
-        c.disconnect();
-      },
+      cleanup: () => dropRedisKeys(prefix),
+      spawned: async () => ({
+        env: { FN_MQ_URL: REDIS_URL, FNODE_MQ_REDIS_PREFIX: spawnedPrefix },
+        cleanup: () => dropRedisKeys(spawnedPrefix),
+      }),
     });
   } catch (err) {
     console.error(`redis skipped: ${(err as Error).message}`);
   }
   return out;
+}
+
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const c = new Redis(REDIS_URL);
+  const keys = await c.keys(`${prefix}*`);
+  if (keys.length > 0) await c.del(...keys);
+  c.disconnect();
+}
+
+/** The enqueue figures of a server in its own process: rate, p50, p99, CPU per call. */
+async function measureSpawnedEnqueue(setup: Setup): Promise<(string | number)[]> {
+  const own = await setup.spawned();
+  try {
+    const best = bestAfterWarmUp(
+      await measureEnqueue(own.env, { durationMs: DURATION_MS, rounds: ENQUEUE_ROUNDS }),
+    );
+    return [best.rate, best.p50, best.p99, best.cpuUs, best.loopUs];
+  } finally {
+    await own.cleanup();
+  }
 }
 
 async function measure(fnode: Fnode): Promise<(string | number)[]> {
@@ -127,22 +165,6 @@ async function measure(fnode: Fnode): Promise<(string | number)[]> {
       image: 'fnode-test/hello',
     });
 
-    // Enqueue: calls delayed by an hour, so that the runner stays out of the measurement. The
-    // client runs on a worker thread so that it does not share fnode's event loop.
-    const cpuBefore = mainThreadCpuNs();
-    const enqueueSample = await loadInWorker('enqueue', {
-      origin: fnode.url,
-      path: `/invoke/${fn.id}`,
-      headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': '3600' },
-      body: '{}',
-      concurrency: 8,
-      durationMs: DURATION_MS,
-      status: 202,
-    });
-    const enqueueCpuUs = (mainThreadCpuNs() - cpuBefore) / 1000 / enqueueSample.count;
-    const enqueue = summarize(enqueueSample);
-    if (ENQUEUE_ONLY) return [enqueue.rate, enqueue.p50, enqueue.p99, enqueueCpuUs];
-
     // Latency: one call at a time on a warm, idle fn.
     const warm = await api.request({ path: `/invoke/${fn.id}`, method: 'POST', body: '{}' });
     await warm.body.text();
@@ -172,10 +194,6 @@ async function measure(fnode: Fnode): Promise<(string | number)[]> {
     if (drain.failed > 0) throw new Error(`${drain.failed} async calls of the backlog failed`);
     const ratio = drain.drainRate / drain.syncRate;
     return [
-      enqueue.rate,
-      enqueue.p50,
-      enqueue.p99,
-      enqueueCpuUs,
       percentile(latencies, 50),
       percentile(latencies, 99),
       drain.syncRate,
@@ -192,6 +210,12 @@ const dir = mkdtempSync(join(tmpdir(), 'fnode-bench-async-'));
 const rows: (string | number)[][] = [];
 try {
   for (const setup of await setups(dir)) {
+    const enqueue = await measureSpawnedEnqueue(setup);
+    if (ENQUEUE_ONLY) {
+      rows.push([setup.name, ...enqueue]);
+      await setup.cleanup();
+      continue;
+    }
     const config = loadConfig(
       {
         FN_PORT: '0',
@@ -204,7 +228,7 @@ try {
     );
     const fnode = await startFnode({ config, logger: pino({ level: 'warn' }), host: '127.0.0.1' });
     try {
-      rows.push([setup.name, ...(await measure(fnode))]);
+      rows.push([setup.name, ...enqueue, ...(await measure(fnode))]);
     } finally {
       await fnode.close();
       await setup.cleanup();
@@ -214,7 +238,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `\nasync calls: enqueue at c=8 for ${DURATION_MS} ms; queued-to-started over ${LATENCY_CALLS} calls;\n` +
+  `\nasync calls: enqueue at c=8 against fnode in its own process (best of ${ENQUEUE_ROUNDS - 1} rounds of ` +
+    `${DURATION_MS} ms after a warm-up; target for Redis >= 10,000/s);\nqueued-to-started over ${LATENCY_CALLS} calls; ` +
     `drain of a ${BACKLOG}-call backlog of a fast fn against its sync calls at c=8 (target ratio >= 0.5)`,
 );
 printTable(
@@ -223,7 +248,8 @@ printTable(
     'enqueue/s',
     'enqueue p50 ms',
     'enqueue p99 ms',
-    'enqueue CPU µs/call',
+    'server CPU µs/enqueue',
+    'its event loop µs',
     'queued->started p50 ms',
     'p99 ms',
     'sync c=8 /s',

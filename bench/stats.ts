@@ -1,16 +1,4 @@
 /** Small helpers shared by the benchmarks: percentiles and a plain-text table. */
-import { existsSync, readFileSync } from 'node:fs';
-
-const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
-
-/**
- * Nanoseconds the main thread has run on a CPU (Linux's schedstat; NaN elsewhere): per call, the
- * server's own cost, steadier than a rate on a shared machine (time spent waiting for a core is
- * not counted).
- */
-export function mainThreadCpuNs(): number {
-  return existsSync(SCHEDSTAT) ? Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) : Number.NaN;
-}
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return Number.NaN;
   const i = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
