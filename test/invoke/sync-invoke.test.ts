@@ -45,6 +45,21 @@ describe('sync invoke through /invoke/{fn_id} on real containers', {
     assert.match(String(res.headers['fn-fdk-version']), /fdk-node/);
   });
 
+  it("sends each call its deadline, Fn's Fn-Deadline: RFC 3339 in whole seconds, the fn's timeout ahead", async () => {
+    const { fnId } = await createFn(base, 'fnode-test/headers', { timeout: 45 });
+    for (let i = 0; i < 3; i++) {
+      const sent = Date.now();
+      const res = await http(base, 'POST', `/invoke/${fnId}`, { n: i });
+      assert.equal(res.status, 200, res.text);
+      const { deadline } = res.json<{ deadline: string }>();
+      assert.match(deadline, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const ahead = Date.parse(deadline) - sent;
+      // The call's deadline cut down to its second: up to a second short of the timeout (and the
+      // few ms between sending and the server taking the call).
+      assert.ok(ahead > 43_900 && ahead <= 45_100, `deadline ${deadline} is ${ahead} ms after the call`);
+    }
+  });
+
   it('reuses one hot container for sequential calls', async () => {
     const { fnId } = await createFn(base, 'fnode-test/hello');
     const hosts = new Set<string>();
