@@ -51,6 +51,7 @@ export async function measureDbBytes(calls = CALLS): Promise<DbBytesResult> {
   const config = loadConfig(
     {
       FN_PORT: '0',
+      FNODE_AUTH: 'off',
       FN_DB_URL: `sqlite3://${file}`,
       FN_DOCKER_NETWORKS: 'none',
       // Containers start slowly on a busy machine; a start is not what this measures.

@@ -14,6 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fnode-drain-'));
 const config = loadConfig(
   {
     FN_PORT: '0',
+    FNODE_AUTH: 'off',
     FN_DOCKER_NETWORKS: 'none',
     FN_CONTAINER_LABEL_TAG: `fnode-bench-${randomUUID().slice(0, 8)}`,
     FN_DB_URL: process.env['FN_DB_URL'] ?? `sqlite3://${join(dir, 'fn.db')}`,
