@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createApp, createFn } from '../invoke/api.js';
 import { startServer } from '../invoke/server.js';
 import { loadInWorker, summarize } from '../stats.js';
 
@@ -40,26 +41,15 @@ export async function measureEnqueue(
   const cpu = () => statCpuMs(`/proc/${server.pid}/stat`);
   const loop = () => statCpuMs(`/proc/${server.pid}/task/${server.pid}/stat`);
   try {
-    const post = async (path: string, body: unknown) => {
-      const res = await server.api.request({
-        path,
-        method: 'POST',
-        body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json' },
-      });
-      const text = await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${text}`);
-      return JSON.parse(text) as { id: string };
-    };
-    const app = await post('/v2/apps', { name: `enq-${randomUUID().slice(0, 8)}` });
-    const fn = await post('/v2/fns', { app_id: app.id, name: 'hello', image: 'fnode-test/hello' });
+    const appId = await createApp(server.api, `enq-${randomUUID().slice(0, 8)}`);
+    const fnId = (await createFn(server.api, { appId, name: 'hello', image: 'fnode-test/hello' }))!;
     const rounds: EnqueueRound[] = [];
     for (let round = 0; round < opts.rounds; round++) {
       const cpu0 = cpu();
       const loop0 = loop();
       const sample = await loadInWorker('enqueue', {
         origin: server.url,
-        path: `/invoke/${fn.id}`,
+        path: `/invoke/${fnId}`,
         headers: { 'content-type': 'application/json', 'fn-invoke-type': 'async', 'fn-async-delay': '3600' },
         body: '{}',
         concurrency: 8,

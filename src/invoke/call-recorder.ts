@@ -77,31 +77,36 @@ export class CallRecorder {
     // Logs first: a client that sees a call's record (polling it until it is final) finds its
     // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
-      for await (const slice of this.slices(logs)) {
-        await this.attempt(
-          slice,
-          (l) => l.callId,
-          (batch) => this.opts.store.insertLogs(batch),
-          (batch) => this.logs.unshift(...batch),
-        );
-      }
-      for await (const slice of this.slices(calls)) {
-        await this.attempt(
-          slice,
-          (c) => c.id,
-          (batch) => this.opts.store.insertCalls(batch),
-          (batch) => this.calls.unshift(...batch),
-        );
-      }
+      await this.inSlices(
+        logs,
+        (l) => l.callId,
+        (batch) => this.opts.store.insertLogs(batch),
+        (batch) => this.logs.unshift(...batch),
+      );
+      await this.inSlices(
+        calls,
+        (c) => c.id,
+        (batch) => this.opts.store.insertCalls(batch),
+        (batch) => this.calls.unshift(...batch),
+      );
     });
     return this.writing;
   }
 
-  /** The batch in slices of `sliceRows`, each handed out on a later turn of the event loop. */
-  private async *slices<T>(batch: T[]): AsyncGenerator<T[]> {
+  /**
+   * Writes the batch in slices of `sliceRows`, each on a later turn of the event loop than the
+   * one before: SQLite writes on the event loop, and a whole 100 ms batch in one insert held the
+   * calls up for milliseconds (and each new batch size was a new statement to prepare).
+   */
+  private async inSlices<T>(
+    batch: T[],
+    idOf: (item: T) => string,
+    write: (batch: T[]) => Promise<void>,
+    requeue: (batch: T[]) => void,
+  ): Promise<void> {
     for (let i = 0; i < batch.length; i += this.sliceRows) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      yield batch.slice(i, i + this.sliceRows);
+      await this.attempt(batch.slice(i, i + this.sliceRows), idOf, write, requeue);
     }
   }
 
