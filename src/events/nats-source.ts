@@ -113,11 +113,36 @@ export class NatsSource implements EventSource {
     }
     this.nc = nc;
     void this.watch(nc);
-    this.counters.state = 'running';
-    this.counters.lastError = undefined;
-    if (this.stream && this.durable) await this.consumeJetStream(nc, this.stream, this.durable);
-    else this.subscribeCore(nc);
+    if (this.stream && this.durable) await this.keepConsuming(nc, this.stream, this.durable);
+    else {
+      this.subscribeCore(nc);
+      this.counters.state = 'running';
+      this.counters.lastError = undefined;
+    }
     await nc.closed();
+  }
+
+  /**
+   * Sets up the stream and the durable consumer and reads it, again (with a growing backoff)
+   * whenever that fails or the consumer's messages end: a JetStream API that times out on a
+   * busy server, or a consumer deleted from outside, must not leave the trigger dead while it
+   * says it runs.
+   */
+  private async keepConsuming(nc: NatsConnection, stream: string, durable: string): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        await this.consumeJetStream(nc, stream, durable);
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        this.counters.state = 'reconnecting';
+        this.counters.lastError = errorText(err);
+        failures++;
+      }
+      if (this.stopped) return;
+      await sleep(backoffMs(failures), this.abort.signal);
+    }
   }
 
   private async watch(nc: NatsConnection): Promise<void> {
@@ -163,6 +188,9 @@ export class NatsSource implements EventSource {
     });
     const consumer = await nc.jetstream().consumers.get(stream, durable);
     this.messages = await consumer.consume({ max_messages: IN_FLIGHT });
+    // Running once the consumer is there: a message published from now on is taken.
+    this.counters.state = 'running';
+    this.counters.lastError = undefined;
     // Up to IN_FLIGHT messages are queued at once (their inserts share commits); each is acked
     // on its own once queued, and one not acked is delivered again after the consumer's ack wait.
     const inFlight = new Set<Promise<void>>();

@@ -81,4 +81,29 @@ describe('nats triggers', { skip: (!docker && 'Docker is not reachable') || down
       return s.consumer?.['ack_pending'] === 0 && s.consumer?.['pending'] === 0 ? true : undefined;
     });
   });
+
+  it('JetStream: a consumer that cannot be set up is tried again, and runs once the cause is gone', async () => {
+    const target = await createFn(fnode.url, 'fnode-test/hello');
+    const stream = unique('S').replace(/-/g, '_');
+    const squatter = unique('X').replace(/-/g, '_');
+    streams.push(stream, squatter);
+    const subject = `${stream}.in`;
+    // Another stream already holds the subject: the trigger's stream cannot be made.
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: squatter, subjects: [subject] });
+    const id = await createTrigger(fnode.url, target, 'nats', subject, {
+      'fnode.io/nats-stream': stream,
+      'fnode.io/nats-durable': 'fnode',
+    });
+    const failing = await eventually(async () => {
+      const st = await triggerStatus(fnode.url, id);
+      return st.state === 'reconnecting' && st.last_error ? st : undefined;
+    });
+    assert.match(failing.last_error ?? '', /overlap/i);
+    await jsm.streams.delete(squatter);
+    await running(fnode.url, id, 30_000);
+    await nc.jetstream().publish(subject, new TextEncoder().encode('{"name":"again"}'));
+    const [call] = await finalCalls(fnode.url, target.fnId, 1);
+    assert.equal(call?.status, 'success', call?.error);
+  });
 });
