@@ -25,9 +25,9 @@ export interface Exchange {
   endLogs(): Promise<void>;
   /**
    * Readies a container started ahead of its calls (`fnode.io/min-hot`) for its first one; never
-   * runs the function. Resolves (never rejects) when done or given up.
+   * runs the function. Resolves (never rejects) when done or given up: whether it was warmed.
    */
-  warmUp?(): Promise<void>;
+  warmUp?(): Promise<boolean>;
   close(): void;
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/index.js';
 import { ApiError, ContainerStartError, Errors } from '../models/index.js';
 import type { AgentObserver } from './agent-observer.js';
-import type { Driver } from './drivers/index.js';
+import type { Exchange } from './container-protocol.js';
+import type { Container, Driver } from './drivers/index.js';
 import { reservedBytes } from './function-spec.js';
 import { HotContainer } from './hot-container.js';
 import type { LaunchPolicy } from './launch-policy.js';
@@ -129,10 +130,15 @@ export class ContainerStarts {
         abort?.signal,
       )
       .then(
-        (container) => {
-          q.starting--;
+        async (container) => {
           observer.containerStarted(spec, container, startedAt);
-          const hc = new HotContainer(container, bytes, q.protocol.open(container, spec), q.capacity);
+          const exchange = q.protocol.open(container, spec);
+          // Started ahead of its calls (min-hot, or for a demand gone meanwhile): readied for its
+          // first call while still counted as starting, so a call that comes meanwhile waits for
+          // it rather than asking for another container.
+          if (!forWaiter && q.waiters.length === 0) await warmedUp(container, exchange);
+          q.starting--;
+          const hc = new HotContainer(container, bytes, exchange, q.capacity);
           q.all.add(hc);
           q.warmFailures = 0;
           void container.exited.then((exit) => {
@@ -141,12 +147,7 @@ export class ContainerStarts {
           });
           if (host.closing) void host.retire(q, hc);
           else if (forWaiter) host.giveTo(q, hc, forWaiter);
-          else {
-            // Started ahead of its calls (min-hot, or for a demand gone meanwhile): its first
-            // call should cost what a hot call does. A call that comes meanwhile waits behind it.
-            if (q.waiters.length === 0) void hc.exchange.warmUp?.();
-            host.handOff(q, hc);
-          }
+          else host.handOff(q, hc);
         },
         (err: unknown) => {
           q.starting--;
@@ -182,3 +183,21 @@ export class ContainerStarts {
     );
   }
 }
+
+/**
+ * Warms a container up (Exchange.warmUp) when its protocol can, keeping what the runtime prints
+ * meanwhile (the Node FDK logs the 400 it answers) out of every call's log: the lines go to a
+ * listener of their own until they have all been delivered. Best effort: never rejects.
+ */
+async function warmedUp(container: Container, exchange: Exchange): Promise<void> {
+  if (!exchange.warmUp) return;
+  try {
+    await container.setLogListener(discardLine);
+    await exchange.warmUp();
+    await container.setLogListener(undefined);
+  } catch {
+    // A container that died meanwhile is found by its exit, as any other.
+  }
+}
+
+const discardLine = (): void => {};

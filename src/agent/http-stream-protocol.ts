@@ -18,8 +18,17 @@ function deadlineHeader(deadline: number): string {
   return lastHeader;
 }
 
+/**
+ * The FDK whose containers may be warmed up: the Node FDK answers anything but `POST /call`
+ * with a 400 without running the function. Others may not (the Go FDK runs the function for
+ * any request), so a container is warmed only once a call to its image was answered by it.
+ */
+const WARMABLE_FDK = /^fdk-node\//;
+
 /** Every v2 fn: Fn's http-stream contract on the container's unix socket. */
 export function httpStreamProtocol(maxResponseSize: number): ContainerProtocol {
+  // Images whose calls the Node FDK answered (Fn-Fdk-Version), on this server since its start.
+  const warmable = new Set<string>();
   return {
     oneShot: false,
     capacity: (spec) => spec.maxConcurrency,
@@ -27,19 +36,22 @@ export function httpStreamProtocol(maxResponseSize: number): ContainerProtocol {
       env: containerEnv(spec),
       labels: { 'fnode.app_id': spec.appId, 'fnode.fn_id': spec.fnId },
     }),
-    open: (container, spec) => new HttpStreamExchange(container, spec, maxResponseSize),
+    open: (container, spec) => new HttpStreamExchange(container, spec, maxResponseSize, warmable),
   };
 }
 
 class HttpStreamExchange implements Exchange {
   private readonly client: HttpStreamClient;
+  private readonly image: string;
 
   constructor(
     private readonly container: Container,
     spec: FunctionSpec,
     private readonly maxResponseSize: number,
+    private readonly warmable: Set<string>,
   ) {
     this.client = new HttpStreamClient(container.socketPath, spec.maxConcurrency);
+    this.image = spec.image;
   }
 
   async send(call: AgentCall, timeoutMs: number): Promise<FunctionResponse> {
@@ -49,6 +61,9 @@ class HttpStreamExchange implements Exchange {
       timeoutMs,
       maxResponseSize: this.maxResponseSize,
     });
+    if (!this.warmable.has(this.image) && WARMABLE_FDK.test(String(res.headers['fn-fdk-version'] ?? ''))) {
+      this.warmable.add(this.image);
+    }
     if (res.status === 200) return res;
     // The FDK answers 502 for an error the function threw: the container is fine.
     if (res.status === 502) throw new ExchangeFailure(Errors.FunctionFailed.copy(), 'bad_exit', true);
@@ -56,8 +71,10 @@ class HttpStreamExchange implements Exchange {
     throw new ExchangeFailure(Errors.FunctionInvalidResponse.copy(), 'bad_exit', false);
   }
 
-  warmUp(): Promise<void> {
-    return this.client.warmUp();
+  async warmUp(): Promise<boolean> {
+    if (!this.warmable.has(this.image)) return false;
+    await this.client.warmUp();
+    return true;
   }
 
   endLogs(): Promise<void> {

@@ -21,6 +21,31 @@ function warmOf(tag: string, fnId: string): string[] {
 const count = (tag: string, fnId: string, n: number) => () =>
   warmOf(tag, fnId).length === n ? true : undefined;
 
+/**
+ * A listener that runs "the function" for any request, as the Go FDK does, and counts the runs;
+ * FDK_VERSION is what it answers in Fn-Fdk-Version.
+ */
+const ANY_REQUEST_FDK = `const http=require('http'),fs=require('fs');let served=0;
+http.createServer((q,r)=>{q.resume();q.on('end',()=>{served++;
+r.writeHead(200,{'Content-Type':'application/json','Fn-Fdk-Version':process.env.FDK_VERSION});
+r.end(JSON.stringify({served}));});}).listen('/tmp/iofs/lsnr.sock.tmp',()=>{
+fs.chmodSync('/tmp/iofs/lsnr.sock.tmp',0o666);fs.symlinkSync('lsnr.sock.tmp','/tmp/iofs/lsnr.sock');});`;
+
+function buildAnyRequestImage(name: string, fdkVersion: string): void {
+  execFileSync('docker', ['build', '-q', '-t', name, '-'], {
+    input: `FROM fnode/node-base:20\nENV FDK_VERSION=${fdkVersion}\nENTRYPOINT ${JSON.stringify(['node', '-e', ANY_REQUEST_FDK])}\n`,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    stdio: ['pipe', 'ignore', 'pipe'],
+    timeout: 120_000,
+  });
+}
+
+/** Containers this server is starting (or warming up), from its metrics. */
+async function starting(base: string): Promise<number> {
+  const res = await http(base, 'GET', '/metrics');
+  return Number(/^fn_container_starting (\d+)/m.exec(res.text)?.[1] ?? Number.NaN);
+}
+
 describe('pre-warmed functions (fnode.io/min-hot)', { skip: !docker && 'Docker is not reachable' }, () => {
   it('starts the containers after create, replaces a killed one, and serves the first call hot', async () => {
     const fnode = await startTestFnode();
@@ -45,22 +70,70 @@ describe('pre-warmed functions (fnode.io/min-hot)', { skip: !docker && 'Docker i
     }
   });
 
-  it('readies a kept container for its first call without running the function', async () => {
+  it('warms a Node FDK replacement without running the function or putting its output in a call log', async () => {
     const fnode = await startTestFnode();
     try {
       const { fnId } = await createFn(fnode.url, 'fnode-test/headers', {
         annotations: { 'fnode.io/min-hot': 1 },
       });
       await eventually(count(fnode.tag, fnId, 1), 20_000);
+      // The first call tells fnode that this image runs the Node FDK.
+      const first = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{"name":"first"}');
+      assert.equal(first.json<{ served: number }>().served, 1);
+      const [victim] = warmOf(fnode.tag, fnId);
+      execFileSync('docker', ['kill', victim!], { stdio: 'ignore' });
+      await eventually(async () => {
+        const now = warmOf(fnode.tag, fnId);
+        return now.length === 1 && !now.includes(victim!) && (await starting(fnode.url)) === 0
+          ? true
+          : undefined;
+      }, 20_000);
       const [kept] = warmOf(fnode.tag, fnId);
-      // The warm-up (a GET the FDK answers 400) is sent once the container is up; a call that
-      // comes before it ends waits behind it. Either way the function has run only this call.
-      const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{"name":"first"}');
+      // The replacement was warmed (a GET the FDK answers 400, printing the error): the function
+      // has still run only this call, and the FDK's line is in no call's log.
+      const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{"name":"second"}');
       assert.equal(res.status, 200);
       assert.equal(res.json<{ served: number }>().served, 1);
       assert.deepEqual(warmOf(fnode.tag, fnId), [kept]);
-      const again = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{"name":"second"}');
-      assert.equal(again.json<{ served: number }>().served, 2);
+      const callId = String(res.headers['fn-call-id']);
+      const log = await eventually(async () => {
+        const r = await http(fnode.url, 'GET', `/v2/fns/${fnId}/calls/${callId}/log`);
+        return r.status === 200 ? r : undefined;
+      });
+      assert.doesNotMatch(log.text, /Invalid method|Error 400/);
+    } finally {
+      await fnode.stop();
+    }
+  });
+
+  it('warms a replacement only for an FDK known to take a request that is not a call', async () => {
+    buildAnyRequestImage('fnode-test/any-request-go', 'fdk-go/0.0.1');
+    buildAnyRequestImage('fnode-test/any-request-node', 'fdk-node/0.0.1');
+    const fnode = await startTestFnode();
+    try {
+      // The Go FDK runs the function for any request: its containers are never warmed. A listener
+      // that claims to be the Node FDK is warmed, which this one shows by counting it as a run.
+      for (const [image, runsAtFirstCall] of [
+        ['fnode-test/any-request-go', 1],
+        ['fnode-test/any-request-node', 2],
+      ] as const) {
+        const { fnId } = await createFn(fnode.url, image, { annotations: { 'fnode.io/min-hot': 1 } });
+        await eventually(count(fnode.tag, fnId, 1), 20_000);
+        // Nothing answered for this image yet: its first container is not warmed.
+        const first = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{}');
+        assert.equal(first.json<{ served: number }>().served, 1, image);
+        const [victim] = warmOf(fnode.tag, fnId);
+        execFileSync('docker', ['kill', victim!], { stdio: 'ignore' });
+        await eventually(async () => {
+          const now = warmOf(fnode.tag, fnId);
+          return now.length === 1 && !now.includes(victim!) && (await starting(fnode.url)) === 0
+            ? true
+            : undefined;
+        }, 20_000);
+        const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{}');
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.json<{ served: number }>().served, runsAtFirstCall, image);
+      }
     } finally {
       await fnode.stop();
     }
