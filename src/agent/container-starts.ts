@@ -190,7 +190,7 @@ export class ContainerStarts {
  * listener of their own until they have all been delivered. Best effort: never rejects.
  */
 async function warmedUp(container: Container, exchange: Exchange): Promise<void> {
-  if (!exchange.warmUp) return;
+  if (!exchange.warmUp || !exchange.canWarmUp?.()) return;
   try {
     await container.setLogListener(discardLine);
     await exchange.warmUp();

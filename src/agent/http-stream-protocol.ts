@@ -71,8 +71,12 @@ class HttpStreamExchange implements Exchange {
     throw new ExchangeFailure(Errors.FunctionInvalidResponse.copy(), 'bad_exit', false);
   }
 
+  canWarmUp(): boolean {
+    return this.warmable.has(this.image);
+  }
+
   async warmUp(): Promise<boolean> {
-    if (!this.warmable.has(this.image)) return false;
+    if (!this.canWarmUp()) return false;
     await this.client.warmUp();
     return true;
   }
