@@ -23,13 +23,13 @@ export interface Exchange {
   send(call: AgentCall, timeoutMs: number): Promise<FunctionResponse>;
   /** Clears the container's log listener; resolves once the lines the call wrote have been delivered. */
   endLogs(): Promise<void>;
-  /** Whether `warmUp` would do anything for this container (its FDK is known to take it). */
+  /** Whether `warmUp` may be sent to this container (its FDK is known to take it). */
   canWarmUp?(): boolean;
   /**
    * Readies a container started ahead of its calls (`fnode.io/min-hot`) for its first one; never
-   * runs the function. Resolves (never rejects) when done or given up: whether it was warmed.
+   * runs the function. Resolves (never rejects) when done or given up.
    */
-  warmUp?(): Promise<boolean>;
+  warmUp?(): Promise<void>;
   close(): void;
 }
 

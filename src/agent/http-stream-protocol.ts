@@ -75,10 +75,8 @@ class HttpStreamExchange implements Exchange {
     return this.warmable.has(this.image);
   }
 
-  async warmUp(): Promise<boolean> {
-    if (!this.canWarmUp()) return false;
-    await this.client.warmUp();
-    return true;
+  warmUp(): Promise<void> {
+    return this.client.warmUp();
   }
 
   endLogs(): Promise<void> {

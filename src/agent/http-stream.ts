@@ -92,10 +92,7 @@ export class HttpStreamClient {
    */
   warmUp(timeoutMs = WARM_UP_TIMEOUT_MS): Promise<void> {
     return new Promise<void>((resolve) => {
-      const handler = new WarmUpHandler(resolve);
-      const timer = setTimeout(() => handler.giveUp(), timeoutMs);
-      timer.unref();
-      handler.onDone = () => clearTimeout(timer);
+      const handler = new WarmUpHandler(resolve, timeoutMs);
       this.client.dispatch({ path: '/', method: 'GET', headers: { 'user-agent': 'fnode warm-up' } }, handler);
     });
   }
@@ -134,13 +131,19 @@ export class HttpStreamClient {
 
 const WARM_UP_TIMEOUT_MS = 2000;
 
-/** The warm-up request's handler: whatever the answer, it is done. */
+/** The warm-up request's handler: whatever the answer, it is done; past `timeoutMs`, given up. */
 class WarmUpHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private done = false;
-  onDone: () => void = () => {};
+  private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly resolve: () => void) {}
+  constructor(
+    private readonly resolve: () => void,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.giveUp(), timeoutMs);
+    this.timer.unref();
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -159,7 +162,7 @@ class WarmUpHandler implements Dispatcher.DispatchHandler {
     this.finish();
   }
 
-  giveUp(): void {
+  private giveUp(): void {
     if (this.done) return;
     this.finish();
     this.controller?.abort(new Error('warm-up given up'));
@@ -168,7 +171,7 @@ class WarmUpHandler implements Dispatcher.DispatchHandler {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    this.onDone();
+    clearTimeout(this.timer);
     this.resolve();
   }
 }

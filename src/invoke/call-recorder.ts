@@ -25,6 +25,13 @@ export interface CallRecorderOptions {
   maxHeld?: number;
 }
 
+/** Where one kind of row (logs, records) is written, and how a batch goes back in line. */
+interface Sink<T> {
+  idOf: (item: T) => string;
+  write: (batch: T[]) => Promise<void>;
+  requeue: (batch: T[]) => void;
+}
+
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 15_000;
 
@@ -77,36 +84,33 @@ export class CallRecorder {
     // Logs first: a client that sees a call's record (polling it until it is final) finds its
     // log. A log store that fails costs the logs, never the records.
     this.writing = this.writing.then(async () => {
-      await this.inSlices(
-        logs,
-        (l) => l.callId,
-        (batch) => this.opts.store.insertLogs(batch),
-        (batch) => this.logs.unshift(...batch),
-      );
-      await this.inSlices(
-        calls,
-        (c) => c.id,
-        (batch) => this.opts.store.insertCalls(batch),
-        (batch) => this.calls.unshift(...batch),
-      );
+      await this.inSlices(logs, this.logSink);
+      await this.inSlices(calls, this.callSink);
     });
     return this.writing;
   }
+
+  private readonly logSink: Sink<CallLog> = {
+    idOf: (l) => l.callId,
+    write: (batch) => this.opts.store.insertLogs(batch),
+    requeue: (batch) => this.logs.unshift(...batch),
+  };
+
+  private readonly callSink: Sink<Call> = {
+    idOf: (c) => c.id,
+    write: (batch) => this.opts.store.insertCalls(batch),
+    requeue: (batch) => this.calls.unshift(...batch),
+  };
 
   /**
    * Writes the batch in slices of `sliceRows`, each on a later turn of the event loop than the
    * one before: SQLite writes on the event loop, and a whole 100 ms batch in one insert held the
    * calls up for milliseconds (and each new batch size was a new statement to prepare).
    */
-  private async inSlices<T>(
-    batch: T[],
-    idOf: (item: T) => string,
-    write: (batch: T[]) => Promise<void>,
-    requeue: (batch: T[]) => void,
-  ): Promise<void> {
+  private async inSlices<T>(batch: T[], sink: Sink<T>): Promise<void> {
     for (let i = 0; i < batch.length; i += this.sliceRows) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      await this.attempt(batch.slice(i, i + this.sliceRows), idOf, write, requeue);
+      await this.attempt(batch.slice(i, i + this.sliceRows), sink);
     }
   }
 
@@ -115,24 +119,19 @@ export class CallRecorder {
    * batch the database could not take for being away goes back in line (the writes are upserts),
    * up to `maxHeld` records in memory.
    */
-  private async attempt<T>(
-    batch: T[],
-    idOf: (item: T) => string,
-    write: (batch: T[]) => Promise<void>,
-    requeue: (batch: T[]) => void,
-  ): Promise<void> {
+  private async attempt<T>(batch: T[], sink: Sink<T>): Promise<void> {
     if (batch.length === 0) return;
     try {
-      await write(batch);
+      await sink.write(batch);
       this.backoffMs = 0;
     } catch (err) {
       const transient = this.opts.isTransient?.(err) === true;
       // One item the database refuses (a value too large for a column, say) must not cost the
       // rest of its batch: each is written on its own then, and only the refused ones are lost.
-      if (!transient && batch.length > 1 && (await this.oneByOne(batch, idOf, write, requeue))) return;
-      this.opts.onError?.(err, batch.map(idOf));
+      if (!transient && batch.length > 1 && (await this.oneByOne(batch, sink))) return;
+      this.opts.onError?.(err, batch.map(sink.idOf));
       if (!transient || this.calls.length + this.logs.length >= this.maxHeld) return;
-      this.retryLater(() => requeue(batch));
+      this.retryLater(() => sink.requeue(batch));
     }
   }
 
@@ -141,23 +140,18 @@ export class CallRecorder {
    * store went away meanwhile, written again later). False when every item was refused for good
    * (the store refuses them all: one report for the batch, from the caller).
    */
-  private async oneByOne<T>(
-    batch: T[],
-    idOf: (item: T) => string,
-    write: (batch: T[]) => Promise<void>,
-    requeue: (batch: T[]) => void,
-  ): Promise<boolean> {
+  private async oneByOne<T>(batch: T[], sink: Sink<T>): Promise<boolean> {
     const refused: { item: T; err: unknown }[] = [];
     const away: T[] = [];
     for (const item of batch) {
-      await write([item]).catch((err: unknown) => {
+      await sink.write([item]).catch((err: unknown) => {
         if (this.opts.isTransient?.(err)) away.push(item);
         else refused.push({ item, err });
       });
     }
     if (refused.length === batch.length) return false;
-    for (const { item, err } of refused) this.opts.onError?.(err, [idOf(item)]);
-    if (away.length > 0) this.retryLater(() => requeue(away));
+    for (const { item, err } of refused) this.opts.onError?.(err, [sink.idOf(item)]);
+    if (away.length > 0) this.retryLater(() => sink.requeue(away));
     return true;
   }
 

@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createFn, dockerAvailable, eventually, http, startTestFnode } from '../helpers/fnode.js';
+import {
+  createFn,
+  dockerAvailable,
+  eventually,
+  http,
+  startTestFnode,
+  type TestFnode,
+} from '../helpers/fnode.js';
 
 const docker = dockerAvailable();
 
@@ -46,6 +53,21 @@ async function starting(base: string): Promise<number> {
   return Number(/^fn_container_starting (\d+)/m.exec(res.text)?.[1] ?? Number.NaN);
 }
 
+/**
+ * Kills the one kept container of a min-hot 1 fn and waits for its replacement to be up and
+ * ready (warmed, if it is to be): the replacement's id.
+ */
+async function replaceKept(fnode: TestFnode, fnId: string): Promise<string> {
+  const [victim] = warmOf(fnode.tag, fnId);
+  execFileSync('docker', ['kill', victim!], { stdio: 'ignore' });
+  return eventually(async () => {
+    const now = warmOf(fnode.tag, fnId);
+    return now.length === 1 && !now.includes(victim!) && (await starting(fnode.url)) === 0
+      ? now[0]
+      : undefined;
+  }, 20_000);
+}
+
 describe('pre-warmed functions (fnode.io/min-hot)', { skip: !docker && 'Docker is not reachable' }, () => {
   it('starts the containers after create, replaces a killed one, and serves the first call hot', async () => {
     const fnode = await startTestFnode();
@@ -80,15 +102,7 @@ describe('pre-warmed functions (fnode.io/min-hot)', { skip: !docker && 'Docker i
       // The first call tells fnode that this image runs the Node FDK.
       const first = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{"name":"first"}');
       assert.equal(first.json<{ served: number }>().served, 1);
-      const [victim] = warmOf(fnode.tag, fnId);
-      execFileSync('docker', ['kill', victim!], { stdio: 'ignore' });
-      await eventually(async () => {
-        const now = warmOf(fnode.tag, fnId);
-        return now.length === 1 && !now.includes(victim!) && (await starting(fnode.url)) === 0
-          ? true
-          : undefined;
-      }, 20_000);
-      const [kept] = warmOf(fnode.tag, fnId);
+      const kept = await replaceKept(fnode, fnId);
       // The replacement was warmed (a GET the FDK answers 400, printing the error): the function
       // has still run only this call, and the FDK's line is in no call's log.
       const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{"name":"second"}');
@@ -122,14 +136,7 @@ describe('pre-warmed functions (fnode.io/min-hot)', { skip: !docker && 'Docker i
         // Nothing answered for this image yet: its first container is not warmed.
         const first = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{}');
         assert.equal(first.json<{ served: number }>().served, 1, image);
-        const [victim] = warmOf(fnode.tag, fnId);
-        execFileSync('docker', ['kill', victim!], { stdio: 'ignore' });
-        await eventually(async () => {
-          const now = warmOf(fnode.tag, fnId);
-          return now.length === 1 && !now.includes(victim!) && (await starting(fnode.url)) === 0
-            ? true
-            : undefined;
-        }, 20_000);
+        await replaceKept(fnode, fnId);
         const res = await http(fnode.url, 'POST', `/invoke/${fnId}`, '{}');
         assert.equal(res.status, 200, res.text);
         assert.equal(res.json<{ served: number }>().served, runsAtFirstCall, image);
