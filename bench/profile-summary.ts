@@ -4,10 +4,10 @@
 // profile (the bare proxy's, say) over the same number of calls.
 //
 //   node --import tsx bench/profile-summary.ts /tmp/hot.cpuprofile [--top=40] [--filter=src/]
-//     [--calls=4000 --vs=/tmp/hot.bare.cpuprofile] [--last=4000]
+//     [--calls=4000 --vs=/tmp/hot.bare.cpuprofile] [--last=4000 | --first=3000]
 //
 // --last=ms counts only the samples of the profile's last ms (a load at the end of a run, without
-// the start-up before it).
+// the start-up before it); --first=ms only those of its first ms (the c=1 part of hot-profile's).
 import { readFileSync } from 'node:fs';
 
 interface Node {
@@ -16,6 +16,7 @@ interface Node {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
   endTime: number;
   nodes: Node[];
   samples: number[];
@@ -32,6 +33,7 @@ const calls = Number(flag('calls') ?? 0);
 const filter = flag('filter');
 const vs = flag('vs');
 const lastMs = Number(flag('last') ?? 0);
+const firstMs = Number(flag('first') ?? 0);
 
 const GROUPS: [name: string, test: RegExp][] = [
   ['syscalls (writev, read...)', /^(writev|writeBuffer|writeUtf8String|read|close|open) :/],
@@ -69,9 +71,10 @@ function load(path: string) {
   let at = profile.endTime;
   for (const d of profile.timeDeltas) at -= d;
   const from = lastMs > 0 ? profile.endTime - lastMs * 1000 : Number.NEGATIVE_INFINITY;
+  const until = firstMs > 0 ? profile.startTime + firstMs * 1000 : Number.POSITIVE_INFINITY;
   for (const [i, id] of profile.samples.entries()) {
     at += profile.timeDeltas[i] ?? 0;
-    if (at >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
+    if (at >= from && at < until) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
   }
   return { byId, parent, selfUs };
 }

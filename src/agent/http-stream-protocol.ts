@@ -19,6 +19,24 @@ function deadlineHeader(deadline: number): string {
 }
 
 /**
+ * The call's headers for the container, as undici takes them at least cost: a flat list of
+ * names and values. An object spread of the client's headers (their shape differs from call to
+ * call) was a tenth of fnode's own time on a hot call.
+ */
+function containerHeaders(call: AgentCall): string[] {
+  const out: string[] = [];
+  for (const name in call.headers) {
+    // fnode sets these two on every call, whatever a client sent under their names.
+    if (name === 'fn-call-id' || name === 'fn-deadline') continue;
+    const value = call.headers[name]!;
+    if (typeof value === 'string') out.push(name, value);
+    else for (const v of value) out.push(name, v);
+  }
+  out.push('fn-call-id', call.id, 'fn-deadline', deadlineHeader(call.deadline));
+  return out;
+}
+
+/**
  * The FDK whose containers may be warmed up: the Node FDK answers anything but `POST /call`
  * with a 400 without running the function. Others may not (the Go FDK runs the function for
  * any request), so a container is warmed only once a call to its image was answered by it.
@@ -56,7 +74,7 @@ class HttpStreamExchange implements Exchange {
 
   async send(call: AgentCall, timeoutMs: number): Promise<FunctionResponse> {
     const res = await this.client.call({
-      headers: { ...call.headers, 'fn-call-id': call.id, 'fn-deadline': deadlineHeader(call.deadline) },
+      headers: containerHeaders(call),
       body: call.body,
       timeoutMs,
       maxResponseSize: this.maxResponseSize,

@@ -20,7 +20,8 @@ export interface FunctionResponse {
 }
 
 export interface HttpStreamRequest {
-  headers: Record<string, string | string[]>;
+  /** An object, or a flat list of names and values (undici's cheapest form). */
+  headers: Record<string, string | string[]> | string[];
   body: Buffer;
   /** Time left before the call's deadline; past it the call fails with CallDeadlineError. */
   timeoutMs: number;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { request } from 'undici';
 import {
   containersOf,
   createFn,
@@ -58,6 +59,37 @@ describe('sync invoke through /invoke/{fn_id} on real containers', {
       // few ms between sending and the server taking the call).
       assert.ok(ahead > 43_900 && ahead <= 45_100, `deadline ${deadline} is ${ahead} ms after the call`);
     }
+  });
+
+  it("gives the function fnode's own Fn-Call-Id and Fn-Deadline, not a client's, and every value of a repeated header", async () => {
+    const { fnId } = await createFn(base, 'fnode-test/headers', { timeout: 45 });
+    const res = await request(`${base}/invoke/${fnId}`, {
+      method: 'POST',
+      headers: [
+        'content-type',
+        'application/json',
+        'fn-call-id',
+        '01CLIENTSENT0000000000000',
+        'fn-deadline',
+        '2001-01-01T00:00:00Z',
+        'set-cookie',
+        'a=1',
+        'set-cookie',
+        'b=2',
+        'x-plain',
+        'kept',
+      ],
+      body: '{}',
+    });
+    const text = await res.body.text();
+    assert.equal(res.statusCode, 200, text);
+    const seen = JSON.parse(text) as { callID: string; deadline: string; headers: Record<string, string[]> };
+    assert.equal(seen.callID, String(res.headers['fn-call-id']));
+    assert.notEqual(seen.callID, '01CLIENTSENT0000000000000');
+    assert.ok(Date.parse(seen.deadline) > Date.now() + 40_000, `deadline ${seen.deadline}`);
+    assert.deepEqual(seen.headers['Fn-Call-Id'], [seen.callID]);
+    assert.deepEqual(seen.headers['Set-Cookie'], ['a=1', 'b=2']);
+    assert.deepEqual(seen.headers['X-Plain'], ['kept']);
   });
 
   it('reuses one hot container for sequential calls', async () => {
