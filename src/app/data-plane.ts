@@ -39,6 +39,8 @@ export interface DataPlane {
   eventSample(): Promise<EventSourcesSample>;
   /** The invoke and async-call route families (v1 is wired apart). */
   plugins(datastore: Datastore): ServerPlugin[];
+  /** Docker reached (or found down) and a previous run's containers removed: before listening. */
+  ready: Promise<void>;
   /** Once listening: warm pools, queued calls pushed again, the runner started. */
   start(): Promise<void>;
   /** Shutdown in seed 004's order, around the caller's grace and server close. */
@@ -72,17 +74,22 @@ export async function wireDataPlane({
     onStatsSample: telemetry.metrics?.dockerStatsSampler(),
   });
   // Without Docker the control plane still serves; invocations answer 503 until it is back.
-  const dockerUp = await driver.ping().then(
-    () => true,
-    (err: unknown) => {
-      logger.warn(`${err instanceof Error ? err.message : String(err)}; functions cannot run until it is`);
-      return false;
-    },
-  );
-  if (dockerUp) {
+  // Docker's answers are awaited before the server listens, not here: meanwhile the rest of the
+  // node is wired and its routes compiled.
+  const dockerReady = (async () => {
+    const dockerUp = await driver.ping().then(
+      () => true,
+      (err: unknown) => {
+        logger.warn(`${err instanceof Error ? err.message : String(err)}; functions cannot run until it is`);
+        return false;
+      },
+    );
+    if (!dockerUp) return;
     const removed = await driver.removeLeftovers();
     if (removed > 0) logger.info({ removed }, 'removed containers left by a previous run');
-  }
+  })();
+  // Should wiring fail first, the start fails with that error, not an unhandled rejection.
+  dockerReady.catch(() => {});
   const agent = new Agent({
     driver,
     config: config.agent,
@@ -158,6 +165,7 @@ export async function wireDataPlane({
   return {
     agent,
     queue,
+    ready: dockerReady,
     runner: asyncRunner,
     asyncCalls,
     recorder,

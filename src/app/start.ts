@@ -146,9 +146,12 @@ export async function startFnode({ config, logger: given, host = '0.0.0.0' }: St
   });
   // While shutting down, a new request gets Fn's error shape and a hint, not a half-closed server.
   let draining = false;
-  server.addHook('onRequest', async (req, reply) => {
-    if (draining) return sendErrorFor(req.url, reply, Errors.ServerShuttingDown.copy());
+  // Callback hooks, not async ones, on the way of every call: no promise and no job each.
+  server.addHook('onRequest', (req, reply, done) => {
+    if (draining) sendErrorFor(req.url, reply, Errors.ServerShuttingDown.copy());
+    else done();
   });
+  await plane?.ready;
   const url = await server.listen({ port: config.port, host });
   await plane?.start();
 

@@ -8,9 +8,10 @@ import { errRequestTooLarge } from '../models/index.js';
  */
 export function limitRequestSize(app: FastifyInstance, maxBytes: number): void {
   if (maxBytes <= 0) return;
-  app.addHook('onRequest', async (req) => {
+  // A callback hook: it runs on every call, and an async one costs a promise and a job each.
+  app.addHook('onRequest', (req, _reply, done) => {
     const length = Number(req.headers['content-length']);
-    if (length > maxBytes) throw errRequestTooLarge(length, maxBytes);
+    done(length > maxBytes ? errRequestTooLarge(length, maxBytes) : undefined);
   });
 }
 

@@ -77,7 +77,8 @@ interface ApiChildren {
 export class FnMetrics {
   readonly registry = new Registry();
   private readonly fns = new Map<string, FnChildren>();
-  private readonly api = new Map<string, ApiChildren>();
+  /** By route pattern, then method, then status. */
+  private readonly api = new Map<string, Map<string, Map<number, ApiChildren>>>();
 
   private readonly calls: CounterCell;
   private readonly completed: CounterCell;
@@ -216,8 +217,18 @@ export class FnMetrics {
   /** One answered HTTP request; `path` is the route pattern (never the raw URL), '' when no route matched. */
   apiRequest(method: string, path: string, status: number, seconds: number): void {
     const m = METHODS.has(method) ? method : 'OTHER';
-    const key = `${m} ${status} ${path}`;
-    let c = this.api.get(key);
+    // Looked up by route, method and status in turn: no key string to build and hash per request.
+    let byMethod = this.api.get(path);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.api.set(path, byMethod);
+    }
+    let byStatus = byMethod.get(m);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(m, byStatus);
+    }
+    let c = byStatus.get(status);
     if (!c) {
       const p = path === '' ? 'unmatched' : path;
       const s = String(status);
@@ -226,7 +237,7 @@ export class FnMetrics {
         responses: this.apiResponses.with({ path: p, method: m, status: s }),
         latency: this.apiLatency.with({ path: p, method: m, status: s }),
       };
-      this.api.set(key, c);
+      byStatus.set(status, c);
     }
     c.requests.inc();
     c.responses.inc();

@@ -19,6 +19,8 @@ describe('service endpoints', () => {
   it('GET /version answers the configured version', async () => {
     const res = await send(s.app, 'GET', '/version');
     assert.deepEqual([res.status, res.body], [200, { version: '1.2.3' }]);
+    assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(res.raw, '{"version":"1.2.3"}');
   });
 
   it('HEAD / answers without a body', async () => {
