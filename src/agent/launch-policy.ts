@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { SlotQueue } from './slot-queue.js';
 
 /** How long a ready callback waits for fnode's own event loop: the server's queueing, not the function's. */
 export interface LoadProbe {
   /** Recent mean event-loop delay in ms. */
   loopDelayMs(): number;
-  /** Recent share of time the event loop was busy (0-1): high when fnode itself is the bottleneck. */
+  /**
+   * Recent share of time fnode's own thread ran on a core (0-1): high when fnode itself is the
+   * bottleneck. Time spent waiting for a core (a host starved by other processes) is not counted.
+   */
   utilization(): number;
   /** Recent idle CPU of the whole host, in cores (2 = two cores idle). */
   idleCores(): number;
@@ -35,14 +38,38 @@ function hostCpuTimes(): { idle: number; total: number } {
 }
 
 /**
- * Mean event-loop delay and utilization over the last full window (100 ms by default: a load
- * that begins must show before the first waiting calls ask for containers).
+ * CPU time, in ms, the calling thread has had so far: Linux's schedstat (nanoseconds on a core),
+ * else the whole process's user and system time.
+ */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/schedstat', 'latin1');
+    const ns = Number(stat.slice(0, stat.indexOf(' ')));
+    if (Number.isFinite(ns)) return ns / 1e6;
+  } catch {
+    // Not Linux: the process's time, other threads' included.
+  }
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Mean event-loop delay, the share of time fnode's thread ran, and the host's idle cores, over
+ * the last full window (100 ms by default: a load that begins must show before the first
+ * waiting calls ask for containers).
+ *
+ * The thread's time on a core, not its event-loop utilization: on a host whose cores other
+ * processes take (containers starting, say), the loop is "busy" while it waits for a core,
+ * and that utilization stayed above a half with fnode itself using a tenth of a core. The policy
+ * then took fnode for the bottleneck, and a slow function's calls queued for seconds with no
+ * container starting.
  */
 export class EventLoopProbe implements LoadProbe {
   private readonly histogram = monitorEventLoopDelay({ resolution: 5 });
   private last = 0;
   private busy = 0;
-  private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  private wallAt = performance.now();
+  private threadCpu = threadCpuMs();
   private cpu = hostCpuTimes();
   private readonly cores = Math.max(1, cpus().length);
   private idle: number;
@@ -60,9 +87,12 @@ export class EventLoopProbe implements LoadProbe {
       // The histogram counts the sampling interval in each delay.
       this.last = Number.isFinite(mean) ? Math.max(0, mean / 1e6 - 5) : 0;
       this.histogram.reset();
-      const now = performance.eventLoopUtilization();
-      this.busy = performance.eventLoopUtilization(now, this.elu).utilization;
-      this.elu = now;
+      const wallAt = performance.now();
+      const threadCpu = threadCpuMs();
+      const wall = wallAt - this.wallAt;
+      if (wall > 0) this.busy = Math.min(1, Math.max(0, (threadCpu - this.threadCpu) / wall));
+      this.wallAt = wallAt;
+      this.threadCpu = threadCpu;
     }, windowMs);
     this.timer.unref();
   }
