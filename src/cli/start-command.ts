@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadServer } from './server-loader.js';
 import { withSmallYoungGeneration } from './young-generation.js';
 
 /** `fnode start`: runs the server in the foreground until SIGINT or SIGTERM. */
@@ -13,7 +14,8 @@ export function registerStart(program: Command): void {
 async function start(opts: { port?: string }): Promise<void> {
   // Loaded here so that the other commands start without the server's dependencies.
   const { ConfigError, loadConfig } = await import('../config/index.js');
-  const { startFnode } = await import('../app/index.js');
+  const { server, codeCache } = await loadServer();
+  const { startFnode } = server;
   const env = { ...process.env, ...(opts.port ? { FN_PORT: opts.port } : {}) };
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -33,6 +35,8 @@ async function start(opts: { port?: string }): Promise<void> {
     process.exit(1);
   }
   fnode.server.log.info(`fnode listening on ${fnode.url} (database ${redact(config.dbUrl)})`);
+  // `rejected`: V8 flags other than the build's (NODE_OPTIONS, say), so the start compiled anew.
+  fnode.server.log.debug({ codeCache }, 'server modules loaded');
   if (fnode.adminToken) {
     // Shown this once, outside the structured log: only its hash is stored.
     process.stderr.write(

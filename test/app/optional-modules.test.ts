@@ -55,10 +55,13 @@ function packageOf(fileOrUrl: string): string | undefined {
 
 describe('the bundle that `fnode` runs', () => {
   it('leaves the optional packages out, to be loaded from node_modules when configured', () => {
-    const meta = JSON.parse(readFileSync(resolve('dist/bin/meta.json'), 'utf8')) as {
-      inputs: Record<string, unknown>;
-    };
-    const inputs = Object.keys(meta.inputs);
+    // The command's ES modules, and the server's CommonJS bundle.
+    const inputs = ['meta.json', 'server-meta.json'].flatMap((file) =>
+      Object.keys(
+        (JSON.parse(readFileSync(resolve('dist/bin', file), 'utf8')) as { inputs: Record<string, unknown> })
+          .inputs,
+      ),
+    );
     const bundled = new Set(inputs.map((p) => packageOf(`/${p}`)).filter((p) => p !== undefined));
     // The bundle holds packages (else this check could not fail) but none of the optional ones.
     assert.ok(bundled.has('fastify') && bundled.has('kysely'), 'Fastify and Kysely are bundled');
@@ -116,7 +119,7 @@ describe('a server started with the default configuration', () => {
       assert.ok(packages.has(needed), `${needed} is among the loaded modules`);
     }
     assert.ok(
-      loaded.some((m) => m.startsWith('file:') && m.includes('/dist/bin/app-')),
+      loaded.some((m) => m.startsWith('file:') && m.endsWith('/dist/bin/fnode.js')),
       'ES modules are recorded',
     );
     assert.deepEqual(
