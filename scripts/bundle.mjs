@@ -45,15 +45,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 // Chunk names carry a hash: a new build replaces the old files rather than adding to them.
 rmSync(`${root}/dist/bin`, { recursive: true, force: true });
-const result = await build({
+/** What both bundles are built with. */
+const common = {
   absWorkingDir: root,
-  entryPoints: { fnode: 'src/cli/main.ts' },
-  outdir: 'dist/bin',
   bundle: true,
-  // Dynamic imports stay lazy: the server's modules load only for `start`, a client command's
-  // only for the other commands, an optional driver only when configured.
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
@@ -62,6 +57,14 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
+};
+const result = await build({
+  ...common,
+  entryPoints: { fnode: 'src/cli/main.ts' },
+  outdir: 'dist/bin',
+  // Dynamic imports stay lazy: a client command's modules load only for the other commands.
+  splitting: true,
+  format: 'esm',
   // CommonJS packages inside an ES module bundle call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __fnodeRequire } from 'node:module'; const require = __fnodeRequire(import.meta.url);",
@@ -92,19 +95,10 @@ const externalImportsAsRequire = {
 // code V8 cached for it (src/cli/server-loader.ts): Node 20 keeps no compiled code for ES
 // modules, and compiling 2 MB of JavaScript was a third of a start.
 const server = await build({
-  absWorkingDir: root,
+  ...common,
   entryPoints: ['src/app/index.ts'],
   outfile: 'dist/bin/server.cjs',
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcemap: 'linked',
-  metafile: true,
-  logLevel: 'warning',
   // ASCII only (the loader reads it as Latin-1): license comments go to a file of their own.
   charset: 'ascii',
   legalComments: 'linked',
