@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { JSON_CONTENT_TYPE } from './json-content-type.js';
 import { isV1Path } from './v1-errors.js';
 
 /** What Node's HTTP parser says about a request it refused, with the bytes it had read (a Buffer). */
@@ -31,7 +32,7 @@ export function clientErrorHandler(this: FastifyInstance, err: ClientError, sock
   const body = JSON.stringify(isV1Path(targetOf(err.rawPacket)) ? { error: { message } } : { message });
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${message}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `HTTP/1.1 ${status} ${message}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -1,8 +1,7 @@
 import { isDatastoreUnavailable, isDatastoreValueTooLarge } from '../datastore/index.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, Errors, errRequestTooLarge, isApiError } from '../models/index.js';
-
-const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
+import { JSON_CONTENT_TYPE } from './json-content-type.js';
 
 /**
  * Maps what a route, hook or Fastify itself threw to the error the client sees, or undefined
@@ -43,7 +42,7 @@ export function sendApiError(reply: FastifyReply, err: ApiError): FastifyReply {
   if (err.status === 413) reply.header('connection', 'close');
   // Fn's client-cancel status has no body: nobody is left to read one.
   if (err.status === Errors.ClientCancel.status) return reply.send();
-  return reply.type(ERROR_CONTENT_TYPE).send({ message: err.message });
+  return reply.type(JSON_CONTENT_TYPE).send({ message: err.message });
 }
 
 /** The one place that turns errors into responses; never leaks a stack trace. */

@@ -2,6 +2,7 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { JSON_CONTENT_TYPE } from './json-content-type.js';
 import { isV1Path } from './v1-errors.js';
 
 /**
@@ -17,7 +18,7 @@ export function answerOutsideRoutes(app: FastifyInstance): void {
     const body = JSON.stringify(isV1Path(req.url ?? '') ? { error: { message } } : { message });
     res.shouldKeepAlive = false;
     res.writeHead(417, {
-      'content-type': 'application/json; charset=utf-8',
+      'content-type': JSON_CONTENT_TYPE,
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);

@@ -1,11 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { JSON_CONTENT_TYPE } from './json-content-type.js';
 
 const Hello = Type.Object({ hello: Type.String(), goto: Type.String() });
 const Version = Type.Object({ version: Type.String() });
-
-/** Fastify's own content type for JSON: a string sent with it goes out as it is. */
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * `GET /` is Fn's only health check; `GET /version` is read by `fn version`. Both answers never
@@ -26,7 +24,7 @@ export const serviceRoutes: FastifyPluginAsync<{ version: string }> = async (app
         response: { 200: Hello },
       },
     },
-    async (_req, reply) => reply.type(JSON_TYPE).send(hello),
+    async (_req, reply) => reply.type(JSON_CONTENT_TYPE).send(hello),
   );
   app.get(
     '/version',
@@ -38,6 +36,6 @@ export const serviceRoutes: FastifyPluginAsync<{ version: string }> = async (app
         response: { 200: Version },
       },
     },
-    async (_req, reply) => reply.type(JSON_TYPE).send(versionJson),
+    async (_req, reply) => reply.type(JSON_CONTENT_TYPE).send(versionJson),
   );
 };

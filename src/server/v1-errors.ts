@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ApiError, Errors, errMethodNotAllowed, errV1PathNotFound } from '../models/index.js';
 import { sendApiError, toApiError } from './error-handler.js';
+import { JSON_CONTENT_TYPE } from './json-content-type.js';
 import { routePattern } from './not-found.js';
-
-const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Fn v1's error body: `{"error":{"message":"…"}}` (models.Error / ErrorBody of seed 003). */
 export function sendV1Error(reply: FastifyReply, err: ApiError): FastifyReply {
   reply.code(err.status).headers(err.headers);
   if (err.status === 413) reply.header('connection', 'close');
   if (err.status === Errors.ClientCancel.status) return reply.send();
-  return reply.type(ERROR_CONTENT_TYPE).send({ error: { message: err.message } });
+  return reply.type(JSON_CONTENT_TYPE).send({ error: { message: err.message } });
 }
 
 /** Fn v1's paths (its API under `/v1`, its routes under `/r`) answer errors in the v1 shape. */
