@@ -93,7 +93,7 @@ const externalImportsAsRequire = {
 
 // The server (src/app) once more, as one CommonJS function that `fnode start` compiles with the
 // code V8 cached for it (src/cli/server-loader.ts): Node 20 keeps no compiled code for ES
-// modules, and compiling 2 MB of JavaScript was a third of a start.
+// modules, and compiling 2 MB of JavaScript was about a fifth of a start.
 const server = await build({
   ...common,
   entryPoints: ['src/app/index.ts'],
